@@ -12,6 +12,8 @@ from .codebook import Codebook, load_codebook
 from .errors import AnalyseError, CodebookError, SurveyError
 from .loading import load
 from .survey import Survey
+from .stats import *  # noqa: F403  (one function per statistic, re-exported)
+from .stats import __all__ as _stats_all
 
 try:
     __version__ = version("analyse")
@@ -27,4 +29,5 @@ __all__ = [
     "load",
     "load_codebook",
     "sample",
+    *_stats_all,
 ]
