@@ -1,3 +1,5 @@
 """Statistics on a Survey: scores, reliability, agreement, level gaps, wave change."""
 
-__all__: list[str] = []
+from .scores import condition_means, condition_scores
+
+__all__: list[str] = ["condition_scores", "condition_means"]

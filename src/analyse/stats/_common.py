@@ -1,0 +1,150 @@
+"""Shared machinery of the statistics: input coercion, grouping, group sums, Holm, notes.
+
+Every statistic in :mod:`analyse.stats` is computed for all groups at once:
+rows are mapped to an integer group code (:func:`group_codes`) and sums per
+group are taken with one sparse-matrix product (:func:`gsum`). No function
+loops over groups or respondents unless its docstring says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..codebook import Codebook
+from ..survey import META, Survey
+
+__all__ = ["MIN_GROUP_SIZE", "as_survey", "as_by", "group_codes", "gsum", "holm", "quiet",
+           "note_small", "join_notes"]
+
+#: Minimum number of respondents (or complete cases) a group needs before any
+#: estimate is reported; smaller groups get NaN and a ``note``. Every function
+#: takes ``min_n=`` and defaults to this value.
+MIN_GROUP_SIZE = 5
+
+
+def as_survey(data: Survey | pd.DataFrame, codebook: Codebook | None = None) -> Survey:
+    """Accept a :class:`~analyse.Survey` or a canonical responses frame."""
+    if isinstance(data, Survey):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return Survey(data, codebook=codebook)
+    raise TypeError(f"expected a Survey or a responses DataFrame, got {type(data).__name__}")
+
+
+def as_by(by: str | Sequence[str] | None) -> list[str]:
+    """Normalise a ``by=`` argument to a list of column names."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def group_codes(df: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group code per row and the key frame (one row per observed group).
+
+    Rows with a missing key get code ``-1``. With ``cols`` empty every row is
+    in group 0 and the key frame has one row and no columns.
+    """
+    cols = list(cols)
+    if not cols:
+        return np.zeros(len(df), dtype=np.int64), pd.DataFrame(index=range(1))
+    g = df.groupby(cols, observed=True, sort=True, dropna=True)
+    codes = g.ngroup().to_numpy()
+    codes = np.where(np.isnan(codes.astype(float)), -1, codes).astype(np.int64)
+    keys = g.size().reset_index()[cols]
+    for c in cols:  # keep the categorical dtype of the input columns
+        if isinstance(df[c].dtype, pd.CategoricalDtype):
+            keys[c] = pd.Categorical(keys[c], categories=df[c].cat.categories, ordered=df[c].cat.ordered)
+    return codes, keys
+
+
+def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum ``values`` (shape ``(N, ...)``) per group code; rows with code -1 are skipped.
+
+    Implemented as one sparse (groups x rows) indicator matrix product, so the
+    cost is linear in the number of rows and independent of the number of groups.
+    """
+    values = np.asarray(values, dtype=float)
+    keep = codes >= 0
+    n = len(codes)
+    ind = sparse.csr_matrix((np.ones(int(keep.sum())), (codes[keep], np.flatnonzero(keep))),
+                            shape=(n_groups, n))
+    flat = values.reshape(n, -1)
+    out = np.asarray(ind @ flat)
+    return out.reshape((n_groups,) + values.shape[1:])
+
+
+def holm(p: np.ndarray | pd.Series, family: np.ndarray | pd.Series | None = None) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values, within each family; NaN stays NaN.
+
+    .. math:: \\tilde p_{(i)} = \\max_{j \\le i} \\min\\{1, (m - j + 1)\\, p_{(j)}\\}
+
+    where :math:`m` counts the non-missing p-values of the family. Validated
+    against ``pingouin.multicomp(method="holm")``.
+    """
+    p = np.asarray(p, dtype=float)
+    fam = np.zeros(len(p), dtype=np.int64) if family is None else pd.factorize(pd.Series(family).astype(str))[0]
+    df = pd.DataFrame({"p": p, "fam": fam, "pos": np.arange(len(p))}).dropna(subset=["p"])
+    df = df.sort_values(["fam", "p"], kind="mergesort")
+    m = df.groupby("fam")["p"].transform("size").to_numpy()
+    j = df.groupby("fam").cumcount().to_numpy()
+    df["adj"] = np.minimum(1.0, (m - j) * df["p"].to_numpy())
+    df["adj"] = df.groupby("fam")["adj"].cummax()
+    out = np.full(len(p), np.nan)
+    out[df["pos"].to_numpy()] = df["adj"].to_numpy()
+    return out
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence numpy's floating-point RuntimeWarnings on purpose.
+
+    Small groups, zero variances and all-missing items give 0/0 and the like;
+    those NaN results are expected, documented and explained in ``note``.
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def note_small(n: np.ndarray, min_n: int, what: str = "n") -> np.ndarray:
+    """Note for groups below ``min_n`` (empty string otherwise)."""
+    n = np.asarray(n)
+    return np.where(n < min_n, f"{what} < {min_n}", "")
+
+
+def join_notes(*notes) -> np.ndarray:
+    """Join note arrays element-wise with ``"; "``, skipping empty ones (vectorised)."""
+    out = None
+    for a in notes:
+        a = np.asarray(a, dtype=object)
+        if out is None:
+            out = a.copy()
+            continue
+        out = np.where(out == "", a, np.where(a == "", out, out + "; " + a))
+    return np.asarray(out, dtype=object)
+
+
+def item_columns(survey: Survey) -> list[str]:
+    return survey.codebook.item_codes
+
+
+def meta_columns() -> list[str]:
+    return list(META)
+
+
+def finish(keys: pd.DataFrame, cols: dict[str, np.ndarray], extra_first: dict[str, object] | None = None) -> pd.DataFrame:
+    """Assemble a tidy result frame: key columns first, then ``cols``."""
+    out = keys.reset_index(drop=True).copy()
+    for name, val in (extra_first or {}).items():
+        out[name] = val
+    for name, val in cols.items():
+        out[name] = val
+    return out
