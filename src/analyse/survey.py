@@ -55,9 +55,9 @@ class FileReport:
     rows_read: int = 0
     kept: int = 0
     wave_rule: str = ""
-    items: dict[str, str] = field(default_factory=dict)       # header -> item code
-    metadata: dict[str, str] = field(default_factory=dict)    # header -> role
-    comments: dict[str, str] = field(default_factory=dict)    # header -> condition
+    items: list[tuple[str, str]] = field(default_factory=list)     # (header, item code)
+    metadata: list[tuple[str, str]] = field(default_factory=list)  # (header, role)
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (header, condition)
     ignored: list[str] = field(default_factory=list)
     personal: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -89,10 +89,10 @@ class LoadReport:
             lines.append(f"  {'stellingen herkend' if nl else 'statements recognised'}: {len(f.items)}")
             if f.metadata:
                 lines.append(f"  {'kenmerken' if nl else 'metadata'}: "
-                             + ", ".join(f"{h!r} -> {r}" for h, r in f.metadata.items()))
+                             + ", ".join(f"{h!r} -> {r}" for h, r in f.metadata))
             if f.comments:
                 lines.append(f"  {'toelichtingen' if nl else 'comments'}: "
-                             + ", ".join(f"{h!r} -> {c}" for h, c in f.comments.items()))
+                             + ", ".join(f"{h!r} -> {c}" for h, c in f.comments))
             if f.personal:
                 lines.append(f"  {'persoonsgegevens verwijderd (kolommen)' if nl else 'personal data dropped (columns)'}: "
                              + ", ".join(repr(p) for p in f.personal))
@@ -192,10 +192,10 @@ class Survey:
         return out
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write the canonical layout as UTF-8 CSV (comma separated)."""
-        path = Path(path)
-        self.canonical().to_csv(path, index=False, encoding="utf-8")
-        return path
+        """Write the canonical layout as UTF-8 CSV (comma separated); formula-like text is escaped."""
+        from .writing import write_csv
+
+        return write_csv(self.canonical(), Path(path))
 
     def to_excel(self, path: str | Path, sheet_name: str = "antwoorden") -> Path:
         """Write the canonical layout as .xlsx; text is stored as text, never as a formula."""

@@ -1,0 +1,88 @@
+"""The ``analyse`` command line.
+
+Exit codes: 0 success, 1 a problem with the data (the message names file,
+row, column and value), 2 a usage error, 3 an internal error (a bug: please
+report it, with ``--debug`` output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import AnalyseError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analyse",
+        description="Analyse the Common Eye reflection questionnaire ('Reflecteren op samenwerking') "
+                    "of vmbo-mbo leerlabs.",
+        epilog="Exit codes: 0 ok, 1 data problem, 2 usage error, 3 internal error.")
+    parser.add_argument("--version", action="version", version=f"analyse {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    check = sub.add_parser(
+        "check", help="load and validate exports; print the load report",
+        description="Load and validate questionnaire exports (.xlsx, .csv or a folder of them) and print "
+                    "what was read, kept and excluded, and why. Input files are never modified.")
+    check.add_argument("inputs", nargs="+", metavar="INPUT", help="export file(s) or folder(s)")
+    check.add_argument("--codebook", metavar="TOML", help="a codebook of your own (default: Common Eye)")
+    check.add_argument("--wave", action="append", metavar="WAVE",
+                       help="wave (meting) of files that do not name it; once, or once per file")
+    check.add_argument("--sheet", metavar="SHEET", help="worksheet name of .xlsx inputs")
+    check.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the report (default nl)")
+    check.add_argument("--excluded", metavar="CSV", type=Path,
+                       help="also write the excluded rows (file, row, column, value, reason) to this CSV")
+    check.add_argument("--strict", action="store_true", help="exit 1 when any row was excluded")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _check(args) -> int:
+    from .loading import load
+    from .writing import write_csv
+
+    wave = None if not args.wave else (args.wave[0] if len(args.wave) == 1 else args.wave)
+    survey = load(args.inputs, codebook=args.codebook, wave=wave, sheet=args.sheet)
+    print(survey.report().to_text(args.lang))
+    if args.excluded:
+        write_csv(survey.excluded, args.excluded)
+        print(("Uitgesloten rijen geschreven naar " if args.lang == "nl" else "Excluded rows written to ")
+              + str(args.excluded))
+    return EXIT_DATA if args.strict and len(survey.excluded) else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    try:
+        return args.run(args)
+    except AnalyseError as exc:
+        print(f"analyse: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print("analyse: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one clear line, the traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        print(f"analyse: internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,616 @@
+"""Load questionnaire exports into a validated :class:`~analyse.Survey`.
+
+Rules (also in the README):
+
+* A column is a statement when its header, normalised (case, whitespace,
+  diacritics, curly quotes, trailing punctuation; a prefix such as ``3.`` or
+  ``Ambitie - ``; the bracketed part of ``Vraag [stelling]``), equals an item's
+  Dutch or English statement or its code.
+* Metadata columns are recognised by the header names in the codebook's
+  ``[columns]`` table; personal-data columns (names, e-mail, IP) are dropped
+  and listed by name only, as are columns whose cells look like e-mail or IP
+  addresses.
+* Answers are codebook labels (normalised) or numbers on the scale (a decimal
+  comma is read as a decimal point). "Weet ik niet", "n.v.t." and blanks mean
+  no answer.
+* A row that cannot be used goes to ``Survey.excluded`` with its file, row (as
+  the spreadsheet shows it), column, value and reason; the first problem in
+  column order is reported. ``len(responses) + len(excluded)`` equals the data
+  rows read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, load_codebook, normalise
+from .errors import SurveyError
+from .reading import SUPPORTED_SUFFIXES, RawTable, read_table
+from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Survey, natural_key
+
+__all__ = ["load"]
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+_WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z]?)", re.I)
+_FORMULA_START = ("=", "+", "-", "@")
+_ROLE_ORDER = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
+# Platform bookkeeping columns: not used, listed as ignored.
+_LAYOUTS = [
+    ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),
+    ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
+    ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
+]
+
+
+def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
+         columns: dict[str, str] | None = None) -> Survey:
+    """Load one or more exported result files into a validated Survey.
+
+    Parameters
+    ----------
+    source : path, list of paths, or folder
+        ``.xlsx`` or ``.csv`` exports (a folder: every such file in it, sorted
+        by name, not recursing).
+    codebook : path or Codebook, optional
+        The questionnaire; the built-in Common Eye codebook by default.
+    wave : str, int or list, optional
+        The wave (meting) of files whose rows and name do not say it: one value
+        for all files or one per file. Without it, such files are numbered
+        1, 2, ... in the order given. The report says which rule applied.
+    sheet : str or int, optional
+        Worksheet of an .xlsx; by default the first sheet with statements.
+    columns : dict, optional
+        Explicit header -> meaning map that overrides recognition. A meaning is
+        an item code, a metadata role (``respondent_id``, ``wave``,
+        ``leerlab``, ``partner``, ``sector``, ``level``), ``comment_<condition>``,
+        ``personal`` or ``ignore``.
+
+    Returns
+    -------
+    Survey
+
+    Raises
+    ------
+    SurveyError
+        When a file cannot be used as a whole; the message names the file and,
+        where it applies, the row, column and value.
+
+    Examples
+    --------
+    >>> import analyse as an
+    >>> survey = an.load("data/sample")                 # doctest: +SKIP
+    >>> print(survey.report())                          # doctest: +SKIP
+    """
+    cb = load_codebook(codebook)
+    files = _resolve(source)
+    waves = _wave_arguments(wave, len(files))
+    parts = [_load_file(path, cb, waves[i], i + 1, sheet, columns or {}) for i, path in enumerate(files)]
+
+    responses = pd.concat([p[0] for p in parts], ignore_index=True)
+    comments = pd.concat([p[1] for p in parts], ignore_index=True)
+    excluded = [p[2] for p in parts]
+    reports = [p[3] for p in parts]
+
+    # The same person twice in one wave: keep the first row, exclude the later ones.
+    dup = responses.duplicated(["respondent_id", "wave"], keep="first")
+    if dup.any():
+        first = responses.drop_duplicates(["respondent_id", "wave"]).set_index(["respondent_id", "wave"])
+        d = responses.loc[dup]
+        seen = first.loc[list(zip(d["respondent_id"], d["wave"]))]
+        excluded.append(pd.DataFrame({
+            "file": d["_file"].to_numpy(), "row": d["_row"].to_numpy(), "column": d["_id_column"].to_numpy(),
+            "value": d["respondent_id"].to_numpy(), "reason": "duplicate_id",
+            "detail": [f"respondent {r!r} already answered in wave {w!r} ({f}, row {n}); the first answer is kept"
+                       for r, w, f, n in zip(d["respondent_id"], d["wave"], seen["_file"], seen["_row"])],
+        }))
+        keep_ids = set(d.index)
+        drop_comments = pd.MultiIndex.from_frame(d[["_file", "_row"]])
+        comments = comments[~pd.MultiIndex.from_frame(comments[["_file", "_row"]]).isin(drop_comments)]
+        responses = responses.drop(index=list(keep_ids))
+        for rep in reports:
+            rep.kept -= int((d["_file"] == rep.file).sum())
+
+    excluded_df = (pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame(columns=EXCLUDED_COLUMNS))
+    excluded_df = excluded_df[EXCLUDED_COLUMNS].astype({"row": "int64"})
+    comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
+    responses = responses.drop(columns=["_file", "_row", "_id_column"])
+    report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
+    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
+    if not len(survey.responses):
+        raise SurveyError("no usable respondent in " + ", ".join(str(f) for f in files)
+                          + ". Excluded rows by reason: "
+                          + ", ".join(f"{k}: {v}" for k, v in excluded_df["reason"].value_counts().items())
+                          + f". First problem: {_first_problem(excluded_df)}")
+    return survey
+
+
+def _first_problem(excluded: pd.DataFrame) -> str:
+    if not len(excluded):
+        return "none"
+    r = excluded.iloc[0]
+    return f"{r['file']}, row {r['row']}, column {r['column']!r}, value {r['value']!r}: {r['detail']}"
+
+
+# --------------------------------------------------------------------------- files
+def _resolve(source) -> list[Path]:
+    if isinstance(source, (str, Path)):
+        source = [source]
+    files: list[Path] = []
+    for s in source:
+        p = Path(s)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not f.name.startswith(("~$", ".")))
+            if not found:
+                raise SurveyError(f"the folder holds no .xlsx or .csv file", file=p)
+            files.extend(found)
+        elif not p.exists():
+            raise SurveyError("file not found; check the path", file=p)
+        else:
+            files.append(p)
+    if not files:
+        raise SurveyError("no input file given")
+    return files
+
+
+def _wave_arguments(wave, n: int) -> list:
+    if wave is None:
+        return [None] * n
+    if isinstance(wave, (list, tuple)):
+        if len(wave) != n:
+            raise SurveyError(f"wave= has {len(wave)} values for {n} file(s); give one value or one per file")
+        return [str(w) for w in wave]
+    return [str(wave)] * n
+
+
+# --------------------------------------------------------------------------- one file
+def _load_file(path: Path, cb: Codebook, wave_arg, position: int, sheet, explicit: dict[str, str]):
+    table = read_table(path, sheet=sheet)
+    candidates = [table, *table.sheets]
+    chosen = None
+    for t in candidates:
+        header_row, mapping = _find_header(t, cb, explicit)
+        if header_row is not None:
+            chosen = (t, header_row, mapping)
+            break
+    if chosen is None:
+        where = f" on any of its {len(candidates)} sheets" if len(candidates) > 1 else ""
+        raise SurveyError(f"no column header matches a statement of the questionnaire{where} "
+                          f"(looked at the first 10 rows). Check that the export has the statements as "
+                          f"column headers, or pass columns={{header: item code}}", file=path)
+    t, header_row, mapping = chosen
+    rep = FileReport(file=str(path), sheet=t.sheet, notes=list(table.notes))
+    if t is not table:
+        rep.notes.append(f"statements found on sheet {t.sheet!r}, not on the first sheet")
+    headers = [_header_text(h) for h in t.cells[header_row]]
+    data = t.cells[header_row + 1:]
+    first_row_number = header_row + 2
+    # Trailing empty rows are formatting, not data.
+    filled = ~blank_mask(data).all(axis=1)
+    last = int(np.nonzero(filled)[0].max()) + 1 if filled.any() else 0
+    if last < len(data):
+        rep.notes.append(f"{len(data) - last} empty row(s) after the last answer ignored")
+    data = data[:last]
+    if not len(data):
+        raise SurveyError(f"the file has a header (row {header_row + 1}) but no data rows", file=path)
+    rep.rows_read = len(data)
+    _check_personal_content(headers, data, mapping)
+    rep.layout = _layout(headers)
+    for j, (kind, what) in mapping.items():
+        h = headers[j]
+        if kind == "item":
+            rep.items.append((h, what))
+        elif kind == "meta":
+            rep.metadata.append((h, what))
+        elif kind == "comment":
+            rep.comments.append((h, what))
+        elif kind == "personal":
+            rep.personal.append(h)
+    rep.ignored = [headers[j] for j in range(len(headers)) if j not in mapping and headers[j]]
+    _require_metadata(mapping, headers, path, cb)
+
+    rows = np.arange(first_row_number, first_row_number + len(data))
+    frame, comments, excluded = _validate(data, headers, mapping, cb, str(path), rows, wave_arg, position, rep)
+    rep.kept = len(frame)
+    return frame, comments, excluded, rep
+
+
+def _header_text(h) -> str:
+    return "" if h is None else str(h).strip()
+
+
+def blank_mask(cells: np.ndarray) -> np.ndarray:
+    """Boolean array: the cell is None, NaN or only whitespace."""
+    if cells.size == 0:
+        return np.zeros(cells.shape, dtype=bool)
+    frame = pd.DataFrame(cells)
+    out = frame.isna().to_numpy()
+    for j in range(frame.shape[1]):  # per column, not per row
+        col = frame[j]
+        is_text = col.map(type).eq(str).to_numpy()
+        if is_text.any():
+            out[is_text, j] = col[is_text].str.strip().eq("").to_numpy()
+    return out
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def _layout(headers: list[str]) -> str:
+    norm = {normalise(h) for h in headers}
+    for name, signature in _LAYOUTS:
+        if signature <= norm:
+            return name
+    return "table with statements as column headers"
+
+
+# --------------------------------------------------------------------------- columns
+def _strip_prefix(text: str, cb: Codebook) -> list[str]:
+    """Variants of a normalised header to try, most literal first."""
+    out = [text]
+    s = re.sub(r"^(?:q|vraag|question)?\s*\d+(?:\.\d+)*\s*[.):-]?\s+", "", text)
+    names = "|".join(re.escape(normalise(n)) for n in
+                     [*cb.conditions["code"], *cb.conditions["nl"], *cb.conditions["en"]])
+    s2 = re.sub(rf"^(?:{names})\s*(?:-|–|:|\|)\s*", "", s)
+    out += [s, s2]
+    m = re.search(r"\[(.+)\]\s*$", text)
+    if m:
+        out.append(normalise(m.group(1)))
+    return out
+
+
+def _item_lookup(cb: Codebook) -> dict[str, str]:
+    lookup = {}
+    for row in cb.items.itertuples():
+        for s in (row.code, row.nl, row.en):
+            lookup[normalise(s)] = row.code
+    return lookup
+
+
+def _comment_condition(norm: str, cb: Codebook) -> str | None | bool:
+    """Condition named in a comment header, None if unnamed, False if not a comment header."""
+    m = re.fullmatch(r"comment_(\w+)", norm)
+    if m and m.group(1) in cb.condition_codes:
+        return m.group(1)
+    base = re.sub(r"[ ._]?\d+$", "", norm)
+    names = {normalise(n): c for c, nl, en in zip(cb.conditions["code"], cb.conditions["nl"], cb.conditions["en"])
+             for n in (c, nl, en)}
+    for h in cb.comment_headers:
+        if base == h:
+            return None
+        for name, code in names.items():
+            if base in (f"{name} - {h}", f"{name}: {h}", f"{name} {h}", f"{h} {name}", f"{h} - {name}"):
+                return code
+    return False
+
+
+def _find_header(t: RawTable, cb: Codebook, explicit: dict[str, str]):
+    """The first of the first 10 rows whose cells name statements, and its column map."""
+    for r in range(min(10, len(t.cells))):
+        mapping = _map_columns([_header_text(h) for h in t.cells[r]], cb, explicit, t.file, r + 1)
+        if any(kind == "item" for kind, _ in mapping.values()):
+            return r, mapping
+    return None, {}
+
+
+def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], file: str, header_row: int):
+    """Column index -> (kind, what) with kind in item/meta/comment/personal."""
+    items = _item_lookup(cb)
+    names = cb.column_names
+    explicit_norm = {normalise(k): v for k, v in explicit.items()}
+    mapping: dict[int, tuple[str, str]] = {}
+    last_condition = None
+    for j, h in enumerate(headers):
+        if not h:
+            continue
+        n = normalise(h)
+        if n in explicit_norm:
+            meaning = explicit_norm[n]
+            if meaning in cb.item_codes:
+                mapping[j] = ("item", meaning)
+                last_condition = cb.item_condition[meaning]
+            elif meaning in _ROLE_ORDER:
+                mapping[j] = ("meta", meaning)
+            elif meaning.startswith("comment_") and meaning[8:] in cb.condition_codes:
+                mapping[j] = ("comment", meaning[8:])
+            elif meaning == "personal":
+                mapping[j] = ("personal", "")
+            elif meaning != "ignore":
+                raise SurveyError(f"columns= maps {h!r} to {meaning!r}, which is not an item code, a metadata role "
+                                  f"({', '.join(_ROLE_ORDER)}), comment_<condition>, 'personal' or 'ignore'",
+                                  file=file)
+            continue
+        code = next((items[v] for v in _strip_prefix(n, cb) if v in items), None)
+        if code:
+            mapping[j] = ("item", code)
+            last_condition = cb.item_condition[code]
+            continue
+        if n in names["personal"]:
+            mapping[j] = ("personal", "")
+            continue
+        role = next((r for r in ["respondent_id", "id_generic", *_ROLE_ORDER[1:]] if n in names[r]), None)
+        if role:
+            mapping[j] = ("meta", role)
+            continue
+        cond = _comment_condition(n, cb)
+        if cond is not False:
+            cond = cond or last_condition
+            if cond:
+                mapping[j] = ("comment", cond)
+    _resolve_roles(mapping, headers, file, header_row)
+    return mapping
+
+
+def _resolve_roles(mapping: dict, headers: list[str], file: str, header_row: int) -> None:
+    """One column per item and role; a person code beats a response number."""
+    seen: dict[tuple, int] = {}
+    for j in sorted(mapping):
+        kind, what = mapping[j]
+        if kind not in ("item", "meta"):
+            continue
+        key = (kind, what)
+        if key in seen:
+            raise SurveyError(
+                f"columns {_col_letter(seen[key])} ({headers[seen[key]]!r}) and {_col_letter(j)} ({headers[j]!r}) "
+                f"both hold {what!r}; remove one or pass columns={{header: 'ignore'}}", file=file, row=header_row)
+        seen[key] = j
+    if ("meta", "respondent_id") in seen and ("meta", "id_generic") in seen:
+        del mapping[seen[("meta", "id_generic")]]
+
+
+def _col_letter(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j + 1)
+
+
+def _check_personal_content(headers: list[str], data: np.ndarray, mapping: dict) -> None:
+    """Unmapped columns whose cells hold e-mail or IP addresses are personal data."""
+    for j in range(data.shape[1]):
+        if j in mapping or j >= len(headers):
+            continue
+        values = [v for v in pd.unique(data[:, j]) if isinstance(v, str)]
+        if any(_EMAIL.search(v) or _IPV4.search(v) for v in values):
+            mapping[j] = ("personal", "")
+
+
+def _require_metadata(mapping: dict, headers: list[str], path: Path, cb: Codebook) -> None:
+    roles = {what for kind, what in mapping.values() if kind == "meta"}
+    missing = [r for r in ("leerlab", "partner", "level") if r not in roles]
+    if missing:
+        names = cb.raw["columns"]
+        hint = "; ".join(f"{r}: one of {', '.join(repr(n) for n in names[r][:4])}" for r in missing)
+        raise SurveyError(f"no column for {', '.join(missing)} ({hint}); rename the column or pass "
+                          f"columns={{header: role}}", file=path)
+
+
+# --------------------------------------------------------------------------- cells
+def scores_from_cells(values: np.ndarray, cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and problem codes for one column of answers.
+
+    Labels are matched after :func:`~analyse.codebook.normalise`; numbers must
+    be scale points (a decimal comma is read as a point). Returns float scores
+    (NaN = no answer) and an object array of reason codes (None = fine).
+    """
+    s = pd.Series(values, dtype=object)
+    labels = cb.answer_labels
+    uniques = pd.unique(s)
+    score_of: dict = {}
+    reason_of: dict = {}
+    points = cb.scale_points
+    for u in uniques:  # a column has a handful of distinct answers
+        if _is_blank(u):
+            score_of[u], reason_of[u] = np.nan, None
+            continue
+        if isinstance(u, str):
+            key = normalise(u)
+            if key in labels:
+                score_of[u], reason_of[u] = labels[key], None
+                continue
+            if key.startswith("="):
+                score_of[u], reason_of[u] = np.nan, "formula"
+                continue
+            try:
+                number = float(key.replace(",", "."))
+            except ValueError:
+                score_of[u], reason_of[u] = np.nan, "unknown_label"
+                continue
+        elif isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool):
+            number = float(u)
+        else:
+            score_of[u], reason_of[u] = np.nan, "unknown_label"
+            continue
+        if np.isin(number, points):
+            score_of[u], reason_of[u] = number, None
+        elif points.min() < number < points.max():
+            score_of[u], reason_of[u] = np.nan, "fractional_score"
+        else:
+            score_of[u], reason_of[u] = np.nan, "out_of_range"
+    return s.map(score_of).to_numpy(dtype=float), s.map(reason_of).to_numpy(dtype=object)
+
+
+def _text_cells(values: np.ndarray) -> pd.Series:
+    """Cells as stripped text; NA for blanks; whole numbers without '.0'."""
+    def as_text(v):
+        if _is_blank(v):
+            return pd.NA
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if hasattr(v, "date") and hasattr(v, "isoformat"):
+            return v.date().isoformat() if hasattr(v, "hour") and not (v.hour or v.minute or v.second) else v.isoformat()
+        return re.sub(r"\s+", " ", str(v)).strip()
+    s = pd.Series(values, dtype=object)
+    return s.map(dict((u, as_text(u)) for u in pd.unique(s))).astype("string")
+
+
+def _coded(values: np.ndarray, synonyms: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    text = _text_cells(values)
+    norm = text.map(lambda v: normalise(v) if pd.notna(v) else v, na_action="ignore")
+    code = norm.map(synonyms)
+    return text, code
+
+
+def _unescape_text(text: str) -> str:
+    """Undo the apostrophe our CSV writer puts before text that would start a formula."""
+    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+        return text[1:]
+    return text
+
+
+def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep):
+    n = len(data)
+    ncol = len(headers)
+    reasons = np.full((n, ncol), None, dtype=object)
+    empty = blank_mask(data).all(axis=1)
+    items_by_col = {j: what for j, (kind, what) in mapping.items() if kind == "item"}
+    scores = pd.DataFrame(np.nan, index=range(n), columns=cb.item_codes)
+    for j, code in items_by_col.items():
+        scores[code], reasons[:, j] = scores_from_cells(data[:, j], cb)
+    meta_cols = {what: j for j, (kind, what) in mapping.items() if kind == "meta"}
+    frame = pd.DataFrame(index=range(n))
+
+    # respondent id
+    stem = Path(file).stem
+    if "respondent_id" in meta_cols:
+        j = meta_cols["respondent_id"]
+        ids = _text_cells(data[:, j])
+        reasons[ids.isna().to_numpy() & (reasons[:, j] == None), j] = "missing_id"  # noqa: E711
+        id_column = headers[j]
+    elif "id_generic" in meta_cols:
+        j = meta_cols["id_generic"]
+        ids = stem + "#" + _text_cells(data[:, j])
+        reasons[ids.isna().to_numpy(), j] = "missing_id"
+        id_column = headers[j]
+        rep.notes.append(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
+                         f"are made file-specific ('{stem}#<number>') and are not paired across waves")
+    else:
+        ids = pd.Series([f"{stem}#{r}" for r in rows], dtype="string")
+        id_column = ""
+        rep.notes.append(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across waves")
+    frame["respondent_id"] = ids
+
+    # wave
+    if "wave" in meta_cols:
+        j = meta_cols["wave"]
+        waves = _text_cells(data[:, j])
+        reasons[waves.isna().to_numpy(), j] = "missing_wave"
+        rep.wave_rule = f"from column {headers[j]!r}"
+    else:
+        m = _WAVE_IN_NAME.search(Path(file).stem)
+        if m:
+            value, rep.wave_rule = m.group(1), f"{m.group(1)!r} from the file name"
+        elif wave_arg is not None:
+            value, rep.wave_rule = wave_arg, f"{wave_arg!r} from the wave= argument"
+        else:
+            value, rep.wave_rule = str(position), f"{position!r} from the order of the files (file {position})"
+        waves = pd.Series([value] * n, dtype="string")
+    frame["wave"] = waves
+
+    for role, missing, unknown, required in [("leerlab", "missing_leerlab", "unknown_leerlab", True),
+                                             ("level", "missing_level", "unknown_level", True),
+                                             ("sector", None, "unknown_sector", False)]:
+        if role not in meta_cols:
+            frame[role] = pd.NA
+            continue
+        j = meta_cols[role]
+        text, code = _coded(data[:, j], cb.synonyms(role))
+        blank = text.isna().to_numpy()
+        if required:
+            reasons[blank, j] = missing
+        reasons[~blank & code.isna().to_numpy(), j] = unknown
+        frame[role] = code
+    j = meta_cols["partner"]
+    partner = _text_cells(data[:, j])
+    reasons[partner.isna().to_numpy(), j] = "missing_partner"
+    frame["partner"] = partner
+
+    reasons[empty, :] = None
+    answered = scores.notna().any(axis=1).to_numpy()
+    has_problem = (reasons != None)  # noqa: E711
+    row_bad = has_problem.any(axis=1)
+    first_col = has_problem.argmax(axis=1)
+    idx = np.arange(n)
+    reason = reasons[idx, first_col]
+    no_answers = ~empty & ~row_bad & ~answered
+    reason[empty] = "empty_row"
+    reason[no_answers] = "no_answers"
+    bad = row_bad | empty | no_answers
+
+    bad_idx = np.nonzero(bad)[0]
+    columns = [headers[first_col[i]] if row_bad[i] else "" for i in bad_idx]
+    values = [_cell_text(data[i, first_col[i]]) if row_bad[i] else "" for i in bad_idx]
+    n_problems = has_problem.sum(axis=1)
+    excluded = pd.DataFrame({
+        "file": file, "row": rows[bad_idx], "column": columns, "value": values,
+        "reason": reason[bad_idx],
+        "detail": [_detail(reason[i], columns[k], values[k], n_problems[i], cb) for k, i in enumerate(bad_idx)],
+    }, columns=EXCLUDED_COLUMNS)
+
+    keep = ~bad
+    out = pd.concat([frame.loc[keep].reset_index(drop=True), scores.loc[keep].reset_index(drop=True)], axis=1)
+    out["_file"] = file
+    out["_row"] = rows[keep]
+    out["_id_column"] = id_column
+
+    comment_cols = [(j, what) for j, (kind, what) in mapping.items() if kind == "comment"]
+    comments = _comments(data, keep, comment_cols, out, rep)
+    return out[META + cb.item_codes + ["_file", "_row", "_id_column"]], comments, excluded
+
+
+def _cell_text(v) -> str:
+    return "" if _is_blank(v) else str(v)
+
+
+def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
+    points = ", ".join(f"{p:g}" for p in cb.scale_points)
+    text = {
+        "empty_row": "the row is empty",
+        "no_answers": "no statement was answered (all blank or 'weet ik niet'/'n.v.t.')",
+        "unknown_label": f"{value!r} is not an answer of the scale; use one of the codebook labels or a score {points}",
+        "out_of_range": f"{value!r} is outside the scale ({points})",
+        "fractional_score": f"{value!r} is not a scale point ({points})",
+        "formula": f"the cell holds a formula {value!r}, not an answer",
+        "missing_id": "the respondent id is blank",
+        "missing_wave": "the wave (meting) is blank",
+        "missing_leerlab": "the leerlab is blank",
+        "unknown_leerlab": f"{value!r} is not a leerlab of the codebook ({', '.join(cb.leerlab_codes)}); "
+                           "add it as a synonym in your codebook",
+        "missing_level": "the level (niveau) is blank",
+        "unknown_level": f"{value!r} is not a level of the codebook ({', '.join(cb.level_codes)}); "
+                         "add it as a synonym in your codebook",
+        "unknown_sector": f"{value!r} is not a sector of the codebook ({', '.join(cb.sector_codes)})",
+        "missing_partner": "the partner school is blank",
+    }[reason]
+    if n_problems > 1:
+        text += f" (and {n_problems - 1} more problem(s) in this row)"
+    return text
+
+
+def _comments(data, keep, comment_cols, kept: pd.DataFrame, rep: FileReport) -> pd.DataFrame:
+    parts = []
+    redacted = 0
+    for j, condition in comment_cols:
+        text = _text_cells(data[keep, j]).reset_index(drop=True)
+        has = text.notna()
+        t = text[has].astype(str).map(_unescape_text)
+        hits = t.str.contains(_EMAIL) | t.str.contains(_IPV4)
+        redacted += int(hits.sum())
+        t = t.str.replace(_EMAIL, "[e-mail verwijderd]", regex=True).str.replace(_IPV4, "[ip verwijderd]", regex=True)
+        parts.append(pd.DataFrame({
+            "respondent_id": kept.loc[has.to_numpy(), "respondent_id"].astype(str).to_numpy(),
+            "wave": kept.loc[has.to_numpy(), "wave"].astype(str).to_numpy(),
+            "condition": condition, "text": t.to_numpy(),
+            "_file": kept.loc[has.to_numpy(), "_file"].to_numpy(), "_row": kept.loc[has.to_numpy(), "_row"].to_numpy(),
+        }))
+    if redacted:
+        rep.notes.append(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder")
+    if not parts:
+        return pd.DataFrame(columns=["respondent_id", "wave", "condition", "text", "_file", "_row"])
+    return pd.concat(parts, ignore_index=True)
