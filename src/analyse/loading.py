@@ -433,7 +433,9 @@ def scores_from_cells(values: np.ndarray, cb: Codebook) -> tuple[np.ndarray, np.
             score_of[u], reason_of[u] = np.nan, "fractional_score"
         else:
             score_of[u], reason_of[u] = np.nan, "out_of_range"
-    return s.map(score_of).to_numpy(dtype=float), s.map(reason_of).to_numpy(dtype=object)
+    reasons = s.map(reason_of).to_numpy(dtype=object)
+    reasons[pd.isna(reasons)] = None  # NaN cells look up as NaN, not as their None
+    return s.map(score_of).to_numpy(dtype=float), reasons
 
 
 def _text_cells(values: np.ndarray) -> pd.Series:
