@@ -9,8 +9,11 @@ a ``note``.
 
 from ._common import MIN_GROUP_SIZE
 from .agreement import ad, agreement, gap, icc, krippendorff, rwg
+from .levels import level_gaps, level_nodes
 from .reliability import item_statistics, reliability
 from .scores import condition_means, condition_scores
+from .success import factor_scores, success_factors
+from .waves import wave_change
 
 __all__: list[str] = [
     "MIN_GROUP_SIZE",
@@ -24,4 +27,9 @@ __all__: list[str] = [
     "krippendorff",
     "gap",
     "agreement",
+    "level_nodes",
+    "level_gaps",
+    "wave_change",
+    "factor_scores",
+    "success_factors",
 ]

@@ -1,0 +1,146 @@
+"""Change between consecutive waves: paired where respondents return, independent otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as st
+
+from ..codebook import Codebook
+from ..survey import Survey
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, quiet
+from .agreement import gap_table
+from .scores import condition_scores
+
+__all__ = ["wave_change", "paired_table"]
+
+
+def paired_table(df: pd.DataFrame, by: list[str], *, level: float = 0.95, min_n: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Paired comparison of ``score_to`` - ``score_from`` per ``by`` group (vectorised t; Wilcoxon per group).
+
+    .. math:: t = \\bar d / (s_d/\\sqrt n),\\ \\nu = n - 1, \\qquad d_z = \\bar d / s_d
+
+    The Wilcoxon signed-rank test is :func:`scipy.stats.wilcoxon` (defaults:
+    zeros dropped, exact or normal as scipy chooses) called once per group:
+    wave comparisons have few groups (``by`` x condition x wave pairs).
+    """
+    d = (df["score_to"] - df["score_from"]).to_numpy(dtype=float)
+    ok = ~np.isnan(d)
+    codes, keys = group_codes(df, by)
+    c = np.where(ok, codes, -1)
+    G = len(keys)
+    with quiet():
+        n = gsum(c, np.ones(len(d)), G)
+        mf = gsum(c, np.where(ok, df["score_from"].to_numpy(float), 0.0), G) / n
+        mt = gsum(c, np.where(ok, df["score_to"].to_numpy(float), 0.0), G) / n
+        md = gsum(c, np.where(ok, d, 0.0), G) / n
+        sd = np.sqrt(gsum(c, np.where(ok, (d - md[np.clip(c, 0, None)]) ** 2, 0.0), G) / (n - 1))
+        se = sd / np.sqrt(n)
+        t = md / se
+        p = 2 * st.t.sf(np.abs(t), n - 1)
+        tq = st.t.ppf(0.5 + level / 2, n - 1)
+    w_stat = np.full(G, np.nan)
+    w_p = np.full(G, np.nan)
+    for g in np.flatnonzero(n >= max(min_n, 2)):
+        dg = d[c == g]
+        if np.any(dg != 0):
+            with quiet():
+                res = st.wilcoxon(dg)
+            w_stat[g], w_p[g] = res.statistic, res.pvalue
+    out = keys.reset_index(drop=True).copy()
+    out["n_paired"] = n.astype(np.int64)
+    for name, val in [("mean_from", mf), ("mean_to", mt), ("diff", md), ("ci_low", md - tq * se),
+                      ("ci_high", md + tq * se), ("effect", np.where(sd == 0, np.nan, md / sd)),
+                      ("t", np.where(se == 0, np.nan, t)), ("df", n - 1), ("p", np.where(se == 0, np.nan, p)),
+                      ("np_stat", w_stat), ("np_p", w_p)]:
+        out[name] = val
+    return out
+
+
+def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+                min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, level: float = 0.95,
+                codebook: Codebook | None = None) -> pd.DataFrame:
+    """Change of condition means between consecutive waves, per group and condition.
+
+    Parameters
+    ----------
+    survey : Survey or DataFrame
+    by : list of str, optional
+        Grouping columns (e.g. ``["leerlab"]``); ``wave`` must not be among them.
+    min_items, min_n, level
+        Scale-score rule; minimum group size; confidence level. A comparison
+        is ``paired`` when at least ``min_n`` respondents (same
+        ``respondent_id`` in the same group) have a score in both waves, and
+        ``independent`` otherwise.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``condition, wave_from, wave_to, design``
+        (paired / independent), ``n_from, n_to`` (scores per wave),
+        ``n_paired``, ``mean_from, mean_to`` (of the respondents used),
+        ``diff`` (to - from), ``ci_low, ci_high``, ``effect`` and
+        ``effect_type`` (``d_z`` paired, ``hedges_g`` independent), ``t, df,
+        p`` (paired t or Welch), ``np_test`` (``wilcoxon`` / ``mannwhitney``),
+        ``np_stat, np_p, note``.
+
+    Notes
+    -----
+    Paired: :math:`t = \\bar d/(s_d/\\sqrt n)` on the within-person
+    differences, :math:`d_z = \\bar d/s_d`, Wilcoxon signed-rank. Independent:
+    Welch t, Hedges' g and Mann-Whitney U as :func:`~analyse.gap` (all
+    respondents of both waves). Validated against ``pingouin.ttest``
+    (``paired=True`` and Welch), ``scipy.stats.wilcoxon`` and ``scipy.stats.mannwhitneyu``.
+
+    Examples
+    --------
+    >>> import analyse as an
+    >>> an.wave_change(an.sample.generate(), by=["leerlab"])  # doctest: +SKIP
+    """
+    survey = as_survey(survey, codebook)
+    by = as_by(by)
+    if "wave" in by:
+        raise ValueError("wave_change compares waves; leave 'wave' out of by=")
+    sc = condition_scores(survey, min_items)
+    waves = [w for w in sc["wave"].cat.categories if (sc["wave"] == w).any()]
+    grp = by + ["condition"]
+    frames = []
+    for w0, w1 in zip(waves[:-1], waves[1:]):
+        a = sc[sc["wave"] == w0]
+        b = sc[sc["wave"] == w1]
+        pair = a[["respondent_id"] + grp + ["score"]].merge(
+            b[["respondent_id"] + grp + ["score"]], on=["respondent_id"] + grp, suffixes=("_from", "_to"))
+        pt = paired_table(pair, grp, level=level, min_n=min_n)
+        two = sc[sc["wave"].isin([w0, w1])].assign(wave=lambda d: d["wave"].astype(str))
+        it = gap_table(two, "wave", str(w1), str(w0), grp, min_n=min_n, level=level)
+        res = it.merge(pt, on=grp, how="left", suffixes=("", "_p"))
+        res["n_paired"] = res["n_paired"].fillna(0).astype(np.int64)
+        paired = (res["n_paired"] >= min_n).to_numpy()
+        out = res[grp].copy()
+        out["wave_from"], out["wave_to"] = str(w0), str(w1)
+        out["design"] = np.where(paired, "paired", "independent")
+        out["n_from"], out["n_to"] = res["n_b"], res["n_a"]
+        out["n_paired"] = res["n_paired"]
+        sel = lambda p_col, i_col: np.where(paired, res[p_col].to_numpy(float), res[i_col].to_numpy(float))  # noqa: E731
+        out["mean_from"] = sel("mean_from", "mean_b")
+        out["mean_to"] = sel("mean_to", "mean_a")
+        out["diff"] = sel("diff_p", "diff")
+        out["ci_low"] = sel("ci_low_p", "ci_low")
+        out["ci_high"] = sel("ci_high_p", "ci_high")
+        out["effect"] = sel("effect", "hedges_g")
+        out["effect_type"] = np.where(paired, "d_z", "hedges_g")
+        out["t"] = sel("t", "welch_t")
+        out["df"] = sel("df", "welch_df")
+        out["p"] = sel("p", "welch_p")
+        out["np_test"] = np.where(paired, "wilcoxon", "mannwhitney")
+        out["np_stat"] = sel("np_stat", "mwu_u")
+        out["np_p"] = sel("np_p", "mwu_p")
+        out["note"] = np.where(paired, "", res["note"].to_numpy(dtype=object))
+        frames.append(out)
+    if not frames:
+        raise ValueError("wave_change needs at least two waves")
+    out = pd.concat(frames, ignore_index=True)
+    out["condition"] = pd.Categorical(out["condition"].astype(str), categories=survey.codebook.condition_codes, ordered=True)
+    return out
