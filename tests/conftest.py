@@ -30,7 +30,7 @@ def export_frame(codebook, n=4, answers=None):
         "Niveau": ["Docent", "Management", "Bestuur", "Uitvoerend"][:n] + ["Management"] * max(0, n - 4),
     }
     for code in codebook.item_codes:
-        data[codebook.label("item", code)] = [labels[k] for k in rng.integers(0, 5, n)]
+        data[codebook.label("item", code)] = [labels[k] for k in rng.integers(0, len(labels), n)]
     frame = pd.DataFrame(data)
     if answers:
         for (row, col), value in answers.items():
