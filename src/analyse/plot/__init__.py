@@ -1,0 +1,3 @@
+"""Figures on seaborn/matplotlib (filled in below)."""
+from ._theme import save, scale_palette, set_theme
+from .profiles import condition_profile, leerlab_heatmap
