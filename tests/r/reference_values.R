@@ -1,0 +1,42 @@
+# Reference values for tests/test_stats_r.py, computed with R packages.
+# Run from the repository root:  Rscript tests/r/reference_values.R
+# Reads  tests/reference/fixture.csv (written by analyse.stats._synthetic, seed 11)
+# Writes tests/reference/r_*.csv
+# Versions used: R 4.2, psych 2.2.9, multilevel 2.7.
+suppressPackageStartupMessages({library(psych); library(multilevel)})
+d <- read.csv("tests/reference/fixture.csv", stringsAsFactors = FALSE)
+conds <- c("ambitie", "belangen", "relatie", "organisatie", "proces")
+items <- lapply(conds, function(c) grep(paste0("^", c, "_"), names(d), value = TRUE)); names(items) <- conds
+labs <- c("Sport", "Groen", "Verkoop", "Zorg", "Horeca")
+
+agree <- list(); icc <- list(); rel <- list(); itm <- list()
+for (c in conds) {
+  x <- d[, items[[c]]]
+  # rwg.j (A = 5: ranvar = (5^2 - 1)/12 = 2) and ad.m, listwise within the items
+  r <- rwg.j(x, d$leerlab, ranvar = 2)
+  am <- ad.m(x, d$leerlab, type = "mean")
+  amd <- ad.m(x, d$leerlab, type = "median")
+  agree[[c]] <- data.frame(leerlab = r$grpid, condition = c, n = r$gsize, rwg_j = r$rwg.j,
+                           ad_mean = am$AD.M, ad_median = amd$AD.M)
+  # scale score: mean of answered items when more than half answered
+  nans <- rowSums(!is.na(x)); k <- ncol(x)
+  score <- ifelse(nans >= floor(k / 2) + 1, rowMeans(x, na.rm = TRUE), NA)
+  for (lab in labs) {
+    sel <- d$leerlab == lab & !is.na(score)
+    m <- aov(score[sel] ~ as.factor(d$partner[sel]))
+    icc[[paste(c, lab)]] <- data.frame(leerlab = lab, condition = c, icc1 = ICC1(m), icc2 = ICC2(m))
+    xl <- na.omit(x[d$leerlab == lab, ])
+    a <- psych::alpha(xl, check.keys = FALSE, warnings = FALSE)
+    f <- psych::fa(cor(xl), nfactors = 1, fm = "pa", min.err = 1e-13, max.iter = 5000, n.obs = nrow(xl))
+    lam <- as.vector(f$loadings); lam <- lam * sign(sum(lam))
+    omega <- sum(lam)^2 / (sum(lam)^2 + sum(1 - lam^2))
+    rel[[paste(c, lab)]] <- data.frame(leerlab = lab, condition = c, n = nrow(xl),
+                                       alpha = a$total$raw_alpha, omega = omega)
+    itm[[paste(c, lab)]] <- data.frame(leerlab = lab, condition = c, item = rownames(a$item.stats),
+                                       r_drop = a$item.stats$r.drop, alpha_if_deleted = a$alpha.drop$raw_alpha)
+  }
+}
+write.csv(do.call(rbind, agree), "tests/reference/r_agreement.csv", row.names = FALSE)
+write.csv(do.call(rbind, icc), "tests/reference/r_icc.csv", row.names = FALSE)
+write.csv(do.call(rbind, rel), "tests/reference/r_reliability.csv", row.names = FALSE)
+write.csv(do.call(rbind, itm), "tests/reference/r_items.csv", row.names = FALSE)
