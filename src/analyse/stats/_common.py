@@ -76,6 +76,8 @@ def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     n = len(codes)
     ind = sparse.csr_matrix((np.ones(int(keep.sum())), (codes[keep], np.flatnonzero(keep))),
                             shape=(n_groups, n))
+    if n == 0 or n_groups == 0:
+        return np.zeros((n_groups,) + values.shape[1:])
     flat = values.reshape(n, -1)
     out = np.asarray(ind @ flat)
     return out.reshape((n_groups,) + values.shape[1:])
