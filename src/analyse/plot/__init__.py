@@ -1,3 +1,4 @@
 """Figures on seaborn/matplotlib (filled in below)."""
 from ._theme import save, scale_palette, set_theme
 from .profiles import condition_profile, leerlab_heatmap
+from .likert import likert_bars, likert_counts
