@@ -100,25 +100,28 @@ def omega_from_cov(cov: np.ndarray, max_iter: int = 1000, tol: float = 1e-13) ->
     eye = np.eye(k, dtype=bool)
     with quiet():
         h = 1 - 1 / np.diagonal(np.linalg.pinv(r), axis1=1, axis2=2)  # squared multiple correlations
-    rr = r.copy()
     comm = h.sum(axis=1)
-    active = np.ones(len(r), dtype=bool)
+    lam = np.zeros_like(h)
+    heywood_ok = np.zeros(len(r), dtype=bool)
+    idx = np.arange(len(r))  # groups still iterating; converged ones drop out
     for _ in range(max_iter):
-        rr[:, eye] = h
+        rr = r[idx].copy()
+        rr[:, eye] = h[idx]
         w, v = np.linalg.eigh(rr)
-        lam = v[:, :, -1] * np.sqrt(np.clip(w[:, -1], 0, None))[:, None]
-        h_new = lam ** 2
+        lam_i = v[:, :, -1] * np.sqrt(np.clip(w[:, -1], 0, None))[:, None]
+        h_new = lam_i ** 2
         comm_new = h_new.sum(axis=1)
-        h = np.where(active[:, None], h_new, h)
-        done = np.abs(comm_new - comm) <= tol
-        comm = np.where(active, comm_new, comm)
-        active &= ~done
-        if not active.any():
+        hey = (h_new > 1).any(axis=1)  # Heywood case: stop, omega is not reported
+        heywood_ok[idx[hey]] = True
+        done = (np.abs(comm_new - comm[idx]) <= tol) | hey
+        h[idx], comm[idx], lam[idx] = h_new, comm_new, lam_i
+        idx = idx[~done]
+        if len(idx) == 0:
             break
     s = np.abs(lam.sum(axis=1))
     om = s ** 2 / (s ** 2 + (1 - lam ** 2).sum(axis=1))
-    omega[ok] = om
-    heywood[ok] = (lam ** 2 > 1).any(axis=1)
+    omega[ok] = np.where(heywood_ok, np.nan, om)
+    heywood[ok] = heywood_ok
     return omega, heywood
 
 
@@ -179,7 +182,8 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
 
     .. math:: \\omega = \\frac{(\\sum\\lambda_i)^2}{(\\sum\\lambda_i)^2 + \\sum(1-\\lambda_i^2)}
 
-    A Heywood case (communality > 1) is noted. All groups are fitted at once
+    A Heywood case (a communality above 1 during the iterations) stops the
+    fit for that group: omega is NaN and the note says "omega: Heywood case". All groups are fitted at once
     with batched :func:`numpy.linalg.eigh`.
 
     Edge cases: zero total variance gives NaN alpha ("zero variance"); an item
@@ -232,7 +236,7 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
                                  np.where(~small & no_item, "item without answers", ""),
                                  np.where(~bad & zero, "zero variance", ""),
                                  np.where(~bad & hey, "omega: Heywood case", ""),
-                                 np.where(~bad & ~zero & np.isnan(om) & omega, "omega not estimable" if k >= 3 else "omega needs k >= 3", ""))
+                                 np.where(~bad & ~zero & ~hey & np.isnan(om) & omega, "omega not estimable" if k >= 3 else "omega needs k >= 3", ""))
         frames.append(out)
     return _stack(frames, survey, conds)
 
