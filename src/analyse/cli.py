@@ -45,15 +45,56 @@ def _parser() -> argparse.ArgumentParser:
                        help="also write the excluded rows (file, row, column, value, reason) to this CSV")
     check.add_argument("--strict", action="store_true", help="exit 1 when any row was excluded")
     check.set_defaults(run=_check)
+
+    report = sub.add_parser(
+        "report", help="the whole analysis: tables, figures, executed notebooks, one HTML page",
+        description="Load and validate the inputs, compute every analysis and write DIR/tables.xlsx, "
+                    "DIR/figures/ (PNG, SVG, PDF), DIR/notebooks/ (executed), DIR/report.html and "
+                    "DIR/excluded.csv. Inputs of several waves include the wave comparison. DIR is replaced "
+                    "only when the new report is complete.")
+    report.add_argument("inputs", nargs="+", metavar="INPUT", help="export file(s) or folder(s)")
+    report.add_argument("--out", required=True, type=Path, metavar="DIR", help="report folder to (re)write")
+    report.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of labels (default nl)")
+    report.add_argument("--min-n", type=_positive_int, default=5, metavar="N",
+                        help="minimum group size; smaller groups are suppressed (default 5)")
+    report.add_argument("--codebook", metavar="TOML", help="a codebook of your own (default: Common Eye)")
+    report.add_argument("--wave", action="append", metavar="WAVE",
+                        help="wave (meting) of files that do not name it; once, or once per file")
+    report.add_argument("--no-notebooks", action="store_true",
+                        help="skip executing the notebooks and report.html (tables and figures only)")
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.set_defaults(run=_report)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _waves(args):
+    return None if not args.wave else (args.wave[0] if len(args.wave) == 1 else args.wave)
+
+
+def _report(args) -> int:
+    from .report import build_report
+
+    out = build_report(args.inputs, args.out, lang=args.lang, min_n=args.min_n, codebook=args.codebook,
+                       wave=_waves(args), notebooks=not args.no_notebooks, progress=not args.quiet)
+    print(("Rapport geschreven naar " if args.lang == "nl" else "Report written to ") + str(out))
+    return EXIT_OK
 
 
 def _check(args) -> int:
     from .loading import load
     from .writing import write_csv
 
-    wave = None if not args.wave else (args.wave[0] if len(args.wave) == 1 else args.wave)
-    survey = load(args.inputs, codebook=args.codebook, wave=wave, sheet=args.sheet)
+    survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet)
     print(survey.report().to_text(args.lang))
     if args.excluded:
         write_csv(survey.excluded, args.excluded)
