@@ -18,9 +18,9 @@ from .scores import _describe, condition_scores
 __all__ = ["level_nodes", "level_gaps", "kruskal_levels", "BOARD_GAP", "TRANSLATION_GAP"]
 
 #: Default threshold (scale points, absolute mean difference) for ``board_line_broken``.
-BOARD_GAP = 0.75
+BOARD_GAP = 1.0
 #: Default threshold (scale points) for ``vertical_translation_broken``.
-TRANSLATION_GAP = 0.75
+TRANSLATION_GAP = 1.0
 
 
 def _sided_scores(survey: Survey, within: list[str], min_items):
@@ -111,10 +111,10 @@ def level_gaps(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("le
     board_gap : float
         ``board_line_broken`` when a gap involving ``board_level`` (vertical
         within its school, or horizontal between the two schools' boards) has
-        :math:`|\\text{diff}|` at least this many scale points (default 0.75).
+        :math:`|\\text{diff}|` at least this many scale points (default 1.0, a quarter of the 1-5 range).
     translation_gap : float
         ``vertical_translation_broken`` when the management - professioneel gap
-        within a school has :math:`|\\text{diff}|` at least this (default 0.75).
+        within a school has :math:`|\\text{diff}|` at least this (default 1.0).
     board_level, translation_levels : str
         Level codes of the board and of the translation pair.
     min_items, min_n
