@@ -313,7 +313,9 @@ def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
         nn = n_item.ravel()
         out["n"] = nn.astype(np.int64)
         small = np.repeat(n < min_n, k)
-        for name, val in [("mean", mean), ("sd", np.sqrt(var)), ("r_drop", r_drop), ("alpha_if_deleted", a_del)]:
+        with quiet():
+            sd = np.sqrt(var)
+        for name, val in [("mean", mean), ("sd", sd), ("r_drop", r_drop), ("alpha_if_deleted", a_del)]:
             out[name] = np.where(small, np.nan, val.ravel())
         out["note"] = join_notes(note_small(np.repeat(n, k), min_n),
                                  np.where(~small & (var.ravel() == 0), "zero variance", ""))
