@@ -148,3 +148,17 @@ def test_verdict_and_level_flags():
     amb = g[(g.condition == "ambitie")]
     assert (amb.loc[(amb.kind == "vertical") & (amb.level_a == "bestuurlijk"), "flag"] == "board_line_broken").all()
     assert (g.loc[g.condition != "ambitie", "flag"] == "").all()
+
+
+def test_verdict_reads_rwg_and_ad_against_published_cutoffs():
+    """rwg(j) >= .70 (LeBreton & Senter 2008) and AD_M < A/6 (Burke & Dunlap 2002; multilevel's ad.m.Rd)."""
+    from analyse.stats.agreement import ad_cutoff
+
+    assert ad_cutoff(5) == pytest.approx(5 / 6) and ad_cutoff(4) == pytest.approx(4 / 6)
+    out = an.agreement(an.sample.generate(), within=["wave", "leerlab"])
+    ok_r, ok_a = out["rwg_j"] >= 0.70, out["ad_mean"] < 5 / 6
+    expected = np.where(ok_r & ok_a, "agreement", np.where(~ok_r & ~ok_a, "no agreement", "mixed"))
+    assert (out["verdict"] == expected).all()
+    # the band between the stricter (A-1)/6 and A/6 is read as agreement on AD
+    band = out[(out["ad_mean"] > 4 / 6) & (out["ad_mean"] < 5 / 6) & ok_r]
+    assert len(band) > 0 and (band["verdict"] == "agreement").all()

@@ -26,13 +26,15 @@ RWG_CUTOFF = 0.70
 
 
 def ad_cutoff(n_options: int) -> float:
-    """Rule of thumb for AD_M as requested in the project: agreement when AD_M <= (A - 1) / 6.
+    """Rule of thumb for AD_M: practically significant agreement when AD_M < A/6.
 
-    Burke & Dunlap (2002) state the cut-off as c/6 with c the number of
-    response options (0.83 on a 5-point scale); (A - 1)/6 = 0.67 is stricter.
-    Pass ``ad_max=`` to :func:`agreement` to use another value.
+    A is the number of response options (0.83 on a 5-point scale), as in
+    Burke & Dunlap (2002) and the R multilevel documentation of ``ad.m``
+    (Dunlap, Burke & Smith-Crowe, 2003). The issue that asked for this index
+    wrote (A - 1)/6 = 0.67, which is stricter and not the published rule;
+    pass ``ad_max=`` to :func:`agreement` to use it (or any other value).
     """
-    return (n_options - 1) / 6
+    return n_options / 6
 
 
 def _listwise(survey: Survey, items: list[str], codes: np.ndarray, n_groups: int):
@@ -600,7 +602,7 @@ def agreement(survey: Survey | pd.DataFrame, within: str | Sequence[str] = "leer
     rwg_min : float
         Rule of thumb for rwg(j) (default .70, LeBreton & Senter 2008).
     ad_max : float, optional
-        Rule of thumb for AD_M; default :func:`ad_cutoff` = (A - 1)/6.
+        Rule of thumb for AD_M; default :func:`ad_cutoff` = A/6.
 
     Returns
     -------
@@ -662,7 +664,7 @@ def agreement(survey: Survey | pd.DataFrame, within: str | Sequence[str] = "leer
         part["condition"] = part["condition"].astype(out["condition"].dtype)
         out = out.merge(part, on=on, how="left")
     ok_r = out["rwg_j"] >= rwg_min
-    ok_a = out["ad_mean"] <= ad_max
+    ok_a = out["ad_mean"] < ad_max
     na_ = out["rwg_j"].isna() | out["ad_mean"].isna()
     out["verdict"] = np.where(na_, "insufficient data", np.where(ok_r & ok_a, "agreement",
                               np.where(~ok_r & ~ok_a, "no agreement", "mixed")))
