@@ -7,6 +7,8 @@ listwise within the items, as ours; omega is computed in R from
 ``psych::fa(fm="pa", min.err=1e-13)`` loadings with the same formula.
 """
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +65,15 @@ def test_item_statistics_against_psych(survey):
     m = _merge(an.item_statistics(survey, by=["leerlab"]), ref, ["leerlab", "condition", "item"])
     np.testing.assert_allclose(m["r_drop"], m["r_drop_r"], atol=TOL, rtol=0)
     np.testing.assert_allclose(m["alpha_if_deleted"], m["alpha_if_deleted_r"], atol=TOL, rtol=0)
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (CI installs r-cran-psych, r-cran-multilevel)")
+def test_committed_reference_values_are_what_r_computes(tmp_path):
+    """Re-run tests/r/reference_values.R and compare with the committed CSVs, so they cannot drift."""
+    root = Path(__file__).parents[1]
+    run = subprocess.run(["Rscript", "tests/r/reference_values.R", str(tmp_path)], cwd=root,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    for name in ("r_agreement.csv", "r_icc.csv", "r_reliability.csv", "r_items.csv"):
+        fresh, committed = pd.read_csv(tmp_path / name), pd.read_csv(REF / name)
+        pd.testing.assert_frame_equal(fresh, committed, check_exact=False, rtol=1e-12, atol=1e-12)

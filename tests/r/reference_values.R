@@ -1,9 +1,11 @@
 # Reference values for tests/test_stats_r.py, computed with R packages.
 # Run from the repository root:  Rscript tests/r/reference_values.R
 # Reads  tests/reference/fixture.csv (written by analyse.stats._synthetic, seed 11)
-# Writes tests/reference/r_*.csv
+# Writes tests/reference/r_*.csv (or into the folder given as the first argument)
 # Versions used: R 4.2, psych 2.2.9, multilevel 2.7.
 suppressPackageStartupMessages({library(psych); library(multilevel)})
+args <- commandArgs(trailingOnly = TRUE)
+out <- if (length(args) > 0) args[1] else "tests/reference"
 d <- read.csv("tests/reference/fixture.csv", stringsAsFactors = FALSE)
 conds <- c("ambitie", "belangen", "relatie", "organisatie", "proces")
 items <- lapply(conds, function(c) grep(paste0("^", c, "_"), names(d), value = TRUE)); names(items) <- conds
@@ -36,7 +38,7 @@ for (c in conds) {
                                        r_drop = a$item.stats$r.drop, alpha_if_deleted = a$alpha.drop$raw_alpha)
   }
 }
-write.csv(do.call(rbind, agree), "tests/reference/r_agreement.csv", row.names = FALSE)
-write.csv(do.call(rbind, icc), "tests/reference/r_icc.csv", row.names = FALSE)
-write.csv(do.call(rbind, rel), "tests/reference/r_reliability.csv", row.names = FALSE)
-write.csv(do.call(rbind, itm), "tests/reference/r_items.csv", row.names = FALSE)
+write.csv(do.call(rbind, agree), file.path(out, "r_agreement.csv"), row.names = FALSE)
+write.csv(do.call(rbind, icc), file.path(out, "r_icc.csv"), row.names = FALSE)
+write.csv(do.call(rbind, rel), file.path(out, "r_reliability.csv"), row.names = FALSE)
+write.csv(do.call(rbind, itm), file.path(out, "r_items.csv"), row.names = FALSE)
