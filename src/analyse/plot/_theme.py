@@ -68,6 +68,7 @@ _TEXT = {
     "broken": ("lijn gebroken (signaal uit de analyse)", "line broken (flagged by the analysis)"),
     "factors_title": ("Succesfactoren per voorwaarde", "Success factors per condition"),
     "weakest": ("zwakste", "weakest"),
+    "weakest_condition": ("zwakste voorwaarde van de groep", "weakest condition of the group"),
     "pitfall": ("Valkuil", "Pitfall"),
     "score": ("Score (1 = oneens, 5 = eens)", "Score (1 = disagree, 5 = agree)"),
     "waves_title": ("Verandering tussen metingen", "Change between waves"),

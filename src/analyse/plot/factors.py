@@ -91,7 +91,7 @@ def success_factor_panel(table: pd.DataFrame, condition: str, *, by: str = "leer
     sub = f"{text('pitfall', lang)} {pit['number']}: {pit[lang]}"
     if weak_groups:
         sub += f"  —  {text('weakest', lang)} {text('condition', lang).lower()}: {', '.join(weak_groups)}"
-    sub = wrap(sub, 100)
+    sub = wrap(sub, 78)
     # pad leaves room for the pitfall lines under the title
     ax.set_title(title, loc="left", pad=6 + 12 * (sub.count("\n") + 1))
     ax.text(0, 1.015, sub, transform=ax.transAxes, fontsize="small", va="bottom", ha="left",
@@ -148,7 +148,7 @@ def success_factor_chart(data, *, by: str = "leerlab", wave="last", conditions=N
     handles, labels = axes[0, 0].get_legend_handles_labels()
     handles = [mlines.Line2D([], [], marker="o", ls="", color=h.get_facecolor()[0]) for h in handles]
     handles.append(mlines.Line2D([], [], marker="D", ls="", color="white", markeredgecolor="0.1", markersize=8))
-    labels.append(f"{text('weakest', lang)} ({text('condition', lang).lower()})")
+    labels.append(text("weakest_condition", lang))
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4), fontsize="small",
                title=text(by, lang) if by in ("leerlab", "level", "partner") else by)
     fig.suptitle(text("factors_title", lang) + wave_suffix(shown, lang), fontweight="bold")
