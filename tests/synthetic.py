@@ -1,4 +1,4 @@
-"""Seeded synthetic responses for tests and benchmarks (not the planted sample).
+"""Seeded synthetic responses for the statistics tests (not the planted sample).
 
 ``synthetic_responses`` draws Likert answers from a latent respondent x
 condition score plus item noise, so items of a condition correlate (alpha
@@ -11,15 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codebook import load_codebook
+from analyse.codebook import load_codebook
 
-PARTNERS = {
-    "Sport": ("ROC Tilburg", "Sportcollege Tilburg"),
-    "Groen": ("De Bossekamp", "Wellantcollege"),
-    "Verkoop": ("Landstede", "Vechtdal College"),
-    "Zorg": ("Gilde Opleidingen", "Het Rijks"),
-    "Horeca": ("Drenthe College", "Dr. Nassau College Penta"),
-}
+# Fictional school names: the answers are synthetic and must not read as results of real schools.
+PARTNERS = {lab: (f"{lab} mbo-school (fictief)", f"{lab} vmbo-school (fictief)") for lab in
+            ("Sport", "Groen", "Verkoop", "Zorg", "Horeca")}
 
 
 def synthetic_responses(per_node: int = 6, waves: int = 2, missing: float = 0.05, seed: int = 0,
@@ -59,13 +55,3 @@ def synthetic_responses(per_node: int = 6, waves: int = 2, missing: float = 0.05
             cols[item] = x
     return pd.concat([meta, pd.DataFrame(cols)], axis=1)
 
-
-def block_items(n_groups: int, per_group: int, k: int, seed: int = 0, missing: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Item matrix (n_groups*per_group, k) of Likert answers and its group codes (benchmarks)."""
-    rng = np.random.default_rng(seed)
-    g = np.repeat(np.arange(n_groups), per_group)
-    latent = rng.normal(3.2, 0.5, n_groups)[g] + rng.normal(0, 0.6, len(g))
-    x = np.clip(np.rint(latent[:, None] + rng.normal(0, 0.7, (len(g), k))), 1, 5)
-    if missing:
-        x[rng.random(x.shape) < missing] = np.nan
-    return x, g

@@ -1,6 +1,6 @@
 """Statistics checked against independent implementations (pingouin, scipy, krippendorff).
 
-Data: the seeded synthetic survey of ``analyse.stats._synthetic`` (5 leerlabs x 2
+Data: the seeded synthetic survey of ``tests/synthetic.py`` (5 leerlabs x 2
 partners x 3 levels x 6 respondents x 2 waves, 5% missing answers). Every
 comparison is to 1e-9 unless a comment says why not.
 """
@@ -14,7 +14,7 @@ from scipy import stats as st
 
 import analyse as an
 from analyse.stats._common import holm
-from analyse.stats._synthetic import synthetic_responses
+from synthetic import synthetic_responses
 from analyse.stats.levels import kruskal_levels
 
 TOL = 1e-9

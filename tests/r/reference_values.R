@@ -1,6 +1,6 @@
 # Reference values for tests/test_stats_r.py, computed with R packages.
 # Run from the repository root:  Rscript tests/r/reference_values.R
-# Reads  tests/reference/fixture.csv (written by analyse.stats._synthetic, seed 11)
+# Reads  tests/reference/fixture.csv (written by tests/synthetic.py, seed 11; synthetic, fictional school names)
 # Writes tests/reference/r_*.csv (or into the folder given as the first argument)
 # Versions used: R 4.2, psych 2.2.9, multilevel 2.7.
 suppressPackageStartupMessages({library(psych); library(multilevel)})
