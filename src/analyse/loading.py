@@ -2,10 +2,16 @@
 
 Rules (also in the README):
 
+* The header is the first of the first 10 rows that names a statement. A
+  second header row (SurveyMonkey: "Response" under each question) is merged
+  into it; Qualtrics' question-id and ImportId rows are skipped.
 * A column is a statement when its header, normalised (case, whitespace,
-  diacritics, curly quotes, trailing punctuation; a prefix such as ``3.`` or
-  ``Ambitie - ``; the bracketed part of ``Vraag [stelling]``), equals an item's
-  Dutch or English statement or its code.
+  diacritics, curly quotes, trailing punctuation; a prefix such as ``3.``,
+  ``Ambitie - `` or a LimeSurvey code ``G1Q1[SQ001].``; the part after the last
+  " - " of ``Vraag - stelling``; the bracketed part of ``Vraag [stelling]``),
+  equals an item's Dutch or English statement or its code. Failing that, a
+  fuzzy match (difflib ratio >= 0.88) is used and noted in the report; a header
+  nearly as close to a second item is ambiguous and not matched (noted).
 * Metadata columns are recognised by the header names in the codebook's
   ``[columns]`` table; personal-data columns (names, e-mail, IP) are dropped
   and listed by name only, as are columns whose cells look like e-mail or IP
@@ -13,6 +19,11 @@ Rules (also in the README):
 * Answers are codebook labels (normalised) or numbers on the scale (a decimal
   comma is read as a decimal point). "Weet ik niet", "n.v.t." and blanks mean
   no answer.
+* Previews, test and spam responses (Qualtrics "Response Type") are excluded
+  as ``preview``; unfinished responses (Finished = 0/False, Progress < 100, an
+  empty LimeSurvey submitdate) as ``not_finished`` unless ``unfinished="keep"``.
+* A formula without a saved value excludes its row (``formula``); text that
+  starts with ``=``, ``+``, ``-`` or ``@`` in an open answer is kept as text.
 * A row that cannot be used goes to ``Survey.excluded`` with its file, row (as
   the spreadsheet shows it), column, value and reason; the first problem in
   column order is reported. ``len(responses) + len(excluded)`` equals the data
@@ -30,7 +41,7 @@ import pandas as pd
 
 from .codebook import Codebook, load_codebook, normalise
 from .errors import SurveyError
-from .reading import SUPPORTED_SUFFIXES, RawTable, read_table
+from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, RawTable, read_table
 from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Survey, natural_key
 
 __all__ = ["load"]
@@ -40,23 +51,39 @@ _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z]?)", re.I)
 _FORMULA_START = ("=", "+", "-", "@")
 _ROLE_ORDER = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
-# Platform bookkeeping columns: not used, listed as ignored.
+# Platform bookkeeping that decides whether a row is a real, finished response.
+_COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
+# Layouts told apart by header names (normalised); the first whose names are all present wins.
 _LAYOUTS = [
     ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),
     ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
+    ("Google Forms (nl)", {"tijdstempel"}),
+    ("Google Forms (en)", {"timestamp"}),
+    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage", "startlanguage"}),
+    ("LimeSurvey (question text)", {"response id", "date submitted", "last page", "start language"}),
     ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
 ]
+# A LimeSurvey question code heading, e.g. G1Q1[SQ001], alone or before ". question text".
+_LIME_CODE = re.compile(r"^[a-z][a-z0-9_]*(?:\[[a-z0-9_]+\])?(?=\.\s|$)")
+# Qualtrics' third header row: {"ImportId":"QID1_1"} in every question column.
+_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+_FUZZY_MIN, _FUZZY_MARGIN, _FUZZY_MIN_LENGTH = 0.88, 0.03, 15
 
 
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
-         columns: dict[str, str] | None = None) -> Survey:
+         columns: dict[str, str] | None = None, unfinished: str = "exclude",
+         max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES) -> Survey:
     """Load one or more exported result files into a validated Survey.
 
     Parameters
     ----------
     source : path, list of paths, or folder
-        ``.xlsx`` or ``.csv`` exports (a folder: every such file in it, sorted
-        by name, not recursing).
+        ``.xlsx``, ``.csv`` or SPSS ``.sav`` exports (a folder: every such file
+        in it, sorted by name, not recursing). Recognised without a column
+        map: Microsoft Forms (nl/en), Google Forms, Qualtrics (CSV/XLSX, three
+        header rows, numeric or choice text), LimeSurvey (question text or
+        code & text headings), SurveyMonkey (two header rows), SPSS (variable
+        and value labels), and plain tables with statements as headers.
     codebook : path or Codebook, optional
         The questionnaire; the built-in Common Eye codebook by default.
     wave : str, int or list, optional
@@ -70,6 +97,16 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         an item code, a metadata role (``respondent_id``, ``wave``,
         ``leerlab``, ``partner``, ``sector``, ``level``), ``comment_<condition>``,
         ``personal`` or ``ignore``.
+    unfinished : {"exclude", "keep"}
+        Rows the platform marks as unfinished (Qualtrics Finished = 0 or
+        Progress < 100, LimeSurvey without submitdate) are excluded with reason
+        ``not_finished`` by default; ``"keep"`` keeps their answers (noted in
+        the report). Previews, tests and spam (reason ``preview``) are always
+        excluded: they are not respondents.
+    max_xlsx_bytes : int
+        Refuse an .xlsx that unpacks to more than this many bytes (default
+        200 MB) before it is opened, so a damaged or malicious file cannot
+        exhaust memory.
 
     Returns
     -------
@@ -87,10 +124,13 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     >>> survey = an.load("data/sample")                 # doctest: +SKIP
     >>> print(survey.report())                          # doctest: +SKIP
     """
+    if unfinished not in ("exclude", "keep"):
+        raise SurveyError(f"unfinished= must be 'exclude' or 'keep', not {unfinished!r}")
     cb = load_codebook(codebook)
     files = _resolve(source)
     waves = _wave_arguments(wave, len(files))
-    parts = [_load_file(path, cb, waves[i], i + 1, sheet, columns or {}) for i, path in enumerate(files)]
+    options = {"sheet": sheet, "explicit": columns or {}, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes}
+    parts = [_load_file(path, cb, waves[i], i + 1, **options) for i, path in enumerate(files)]
 
     responses = pd.concat([p[0] for p in parts], ignore_index=True)
     comments = pd.concat([p[1] for p in parts], ignore_index=True)
@@ -118,6 +158,9 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
 
     excluded_df = (pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame(columns=EXCLUDED_COLUMNS))
     excluded_df = excluded_df[EXCLUDED_COLUMNS].astype({"row": "int64"})
+    # A respondent may type an address into any field; the excluded list must not carry it on.
+    for col in ("value", "detail"):
+        excluded_df[col] = _redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
     responses = responses.drop(columns=["_file", "_row", "_id_column"])
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
@@ -148,7 +191,7 @@ def _resolve(source) -> list[Path]:
             found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
                            and not f.name.startswith(("~$", ".")))
             if not found:
-                raise SurveyError(f"the folder holds no .xlsx or .csv file", file=p)
+                raise SurveyError("the folder holds no .xlsx or .csv file (nor .sav)", file=p)
             files.extend(found)
         elif not p.exists():
             raise SurveyError("file not found; check the path", file=p)
@@ -170,27 +213,30 @@ def _wave_arguments(wave, n: int) -> list:
 
 
 # --------------------------------------------------------------------------- one file
-def _load_file(path: Path, cb: Codebook, wave_arg, position: int, sheet, explicit: dict[str, str]):
-    table = read_table(path, sheet=sheet)
+def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, explicit: dict[str, str],
+               unfinished: str, max_xlsx_bytes: int):
+    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes)
     candidates = [table, *table.sheets]
     chosen = None
-    for t in candidates:
-        header_row, mapping = _find_header(t, cb, explicit)
-        if header_row is not None:
-            chosen = (t, header_row, mapping)
+    for fuzzy in (False, True):  # an exact match anywhere beats a fuzzy one
+        for t in candidates:
+            found = _find_header(t, cb, explicit, fuzzy)
+            if found is not None:
+                chosen = (t, *found)
+                break
+        if chosen:
             break
     if chosen is None:
-        where = f" on any of its {len(candidates)} sheets" if len(candidates) > 1 else ""
-        raise SurveyError(f"no column header matches a statement of the questionnaire{where} "
-                          f"(looked at the first 10 rows). Check that the export has the statements as "
-                          f"column headers, or pass columns={{header: item code}}", file=path)
-    t, header_row, mapping = chosen
-    rep = FileReport(file=str(path), sheet=t.sheet, notes=list(table.notes))
+        _refuse_unmatched(path, candidates)
+    t, header_row, data_start, headers, mapping, match_notes = chosen
+    rep = FileReport(file=str(path), sheet=t.sheet, notes=[*table.notes, *match_notes])
     if t is not table:
         rep.notes.append(f"statements found on sheet {t.sheet!r}, not on the first sheet")
-    headers = [_header_text(h) for h in t.cells[header_row]]
-    data = t.cells[header_row + 1:]
-    first_row_number = header_row + 2
+        rep.notes.extend(t.notes)
+    if data_start > header_row + 1:
+        rep.notes.append(f"header rows {header_row + 1}-{data_start} read as one header")
+    data = t.cells[data_start:]
+    first_row_number = data_start + 1
     # Trailing empty rows are formatting, not data.
     filled = ~blank_mask(data).all(axis=1)
     last = int(np.nonzero(filled)[0].max()) + 1 if filled.any() else 0
@@ -201,7 +247,7 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, sheet, explici
         raise SurveyError(f"the file has a header (row {header_row + 1}) but no data rows", file=path)
     rep.rows_read = len(data)
     _check_personal_content(headers, data, mapping)
-    rep.layout = _layout(headers)
+    rep.layout = _layout(headers, t, header_row, data_start, cb)
     for j, (kind, what) in mapping.items():
         h = headers[j]
         if kind == "item":
@@ -216,7 +262,8 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, sheet, explici
     _require_metadata(mapping, headers, path, cb)
 
     rows = np.arange(first_row_number, first_row_number + len(data))
-    frame, comments, excluded = _validate(data, headers, mapping, cb, str(path), rows, wave_arg, position, rep)
+    frame, comments, excluded = _validate(data, headers, mapping, cb, str(path), rows, wave_arg, position, rep,
+                                          unfinished)
     rep.kept = len(frame)
     return frame, comments, excluded, rep
 
@@ -243,7 +290,16 @@ def _is_blank(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-def _layout(headers: list[str]) -> str:
+def _layout(headers: list[str], t: RawTable, header_row: int, data_start: int, cb: Codebook) -> str:
+    if t.kind == "sav":
+        return "SPSS (.sav)"
+    if data_start > header_row + 1:
+        between = t.cells[header_row + 1:data_start]
+        if _has_import_ids(between[-1]):
+            return f"Qualtrics ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, three header rows)"
+        return f"SurveyMonkey ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, two header rows)"
+    if header_row > 0 and _subheader_row(t.cells[header_row], cb):
+        return f"SurveyMonkey ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, two header rows)"
     norm = {normalise(h) for h in headers}
     for name, signature in _LAYOUTS:
         if signature <= norm:
@@ -251,19 +307,43 @@ def _layout(headers: list[str]) -> str:
     return "table with statements as column headers"
 
 
+def _refuse_unmatched(path: Path, candidates: list[RawTable]):
+    """No statement found: say why as precisely as the headers allow."""
+    first_rows = [normalise(c) for t in candidates for c in t.cells[:10].ravel() if isinstance(c, str)]
+    if sum(bool(re.fullmatch(r"[a-z][a-z0-9_]*\[[a-z0-9_]+\]", c)) for c in first_rows) >= 3:
+        raise SurveyError("the headers are LimeSurvey question codes only (such as 'G1Q1[SQ001]'), which cannot be "
+                          "matched to the statements; export again with 'Question text' or 'Question code & "
+                          "question text' headings, or pass columns={'G1Q1[SQ001]': 'ambitie_1', ...}", file=path)
+    where = f" on any of its {len(candidates)} sheets" if len(candidates) > 1 else ""
+    raise SurveyError(f"no column header matches a statement of the questionnaire{where} "
+                      f"(looked at the first 10 rows). Check that the export has the statements as "
+                      f"column headers, or pass columns={{header: item code}}", file=path)
+
+
 # --------------------------------------------------------------------------- columns
 def _strip_prefix(text: str, cb: Codebook) -> list[str]:
     """Variants of a normalised header to try, most literal first."""
+    text = _strip_lime_code(text)
     out = [text]
     s = re.sub(r"^(?:q|vraag|question)?\s*\d+(?:\.\d+)*\s*[.):-]?\s+", "", text)
     names = "|".join(re.escape(normalise(n)) for n in
                      [*cb.conditions["code"], *cb.conditions["nl"], *cb.conditions["en"]])
     s2 = re.sub(rf"^(?:{names})\s*(?:-|–|:|\|)\s*", "", s)
     out += [s, s2]
-    m = re.search(r"\[(.+)\]\s*$", text)
+    if " - " in text:  # Qualtrics matrix: "<question text> - <statement>"
+        out.append(text.rsplit(" - ", 1)[1])
+    m = re.search(r"\[([^\[\]]+)\]\s*$", text)  # Google Forms / LimeSurvey: "Question [statement]"
     if m:
         out.append(normalise(m.group(1)))
     return out
+
+
+def _strip_lime_code(text: str) -> str:
+    """``g1q1[sq001]. ambitie [...]`` -> ``ambitie [...]``; other headers unchanged."""
+    m = _LIME_CODE.match(text)
+    if m and text[m.end():].startswith(". "):
+        return text[m.end() + 2:].strip()
+    return text
 
 
 def _item_lookup(cb: Codebook) -> dict[str, str]:
@@ -291,22 +371,65 @@ def _comment_condition(norm: str, cb: Codebook) -> str | None | bool:
     return False
 
 
-def _find_header(t: RawTable, cb: Codebook, explicit: dict[str, str]):
-    """The first of the first 10 rows whose cells name statements, and its column map."""
+def _find_header(t: RawTable, cb: Codebook, explicit: dict[str, str], fuzzy: bool):
+    """The first of the first 10 rows whose cells name statements.
+
+    Returns ``(header_row, data_start, headers, mapping, notes)`` or None.
+    """
     for r in range(min(10, len(t.cells))):
-        mapping = _map_columns([_header_text(h) for h in t.cells[r]], cb, explicit, t.file, r + 1)
+        headers, data_start = _header_rows(t.cells, r, cb)
+        notes: list[str] = []
+        mapping = _map_columns(headers, cb, explicit, t.file, r + 1, notes if fuzzy else None)
         if any(kind == "item" for kind, _ in mapping.values()):
-            return r, mapping
-    return None, {}
+            return r, data_start, headers, mapping, notes
+    return None
 
 
-def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], file: str, header_row: int):
-    """Column index -> (kind, what) with kind in item/meta/comment/personal."""
+def _has_import_ids(row: np.ndarray) -> bool:
+    return any(isinstance(c, str) and _IMPORT_ID.match(c) for c in row)
+
+
+def _subheader_row(row: np.ndarray, cb: Codebook) -> bool:
+    """SurveyMonkey's second header row: "Response" / "Open-Ended Response" under questions."""
+    markers = set(cb.column_names.get("subheader", []))
+    return any(isinstance(c, str) and normalise(c) in markers for c in row)
+
+
+def _header_rows(cells: np.ndarray, r: int, cb: Codebook) -> tuple[list[str], int]:
+    """Header texts for candidate header row ``r`` and the index of the first data row.
+
+    Qualtrics: a question-id row, a question-text row and an ImportId row; the
+    data starts after the ImportId row. SurveyMonkey: the question in one row
+    and the sub-item (or "Response") in the next; the two are merged.
+    """
+    own = [_header_text(h) for h in cells[r]]
+    for below in (1, 2):
+        if r + below < len(cells) and _has_import_ids(cells[r + below]):
+            return own, r + below + 1
+    if r + 1 < len(cells) and _subheader_row(cells[r + 1], cb):
+        top, bottom, start = own, [_header_text(h) for h in cells[r + 1]], r + 2
+    elif r > 0 and _subheader_row(cells[r], cb):
+        top, bottom, start = [_header_text(h) for h in cells[r - 1]], own, r + 1
+    else:
+        return own, r + 1
+    markers = set(cb.column_names.get("subheader", []))
+    merged = [b if b and normalise(b) not in markers else t for t, b in zip(top, bottom)]
+    return merged, start
+
+
+def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], file: str, header_row: int,
+                 fuzzy_notes: list[str] | None = None):
+    """Column index -> (kind, what) with kind in item/meta/comment/personal.
+
+    With ``fuzzy_notes`` (a list), headers not matched exactly are matched
+    fuzzily and every fuzzy decision is appended to it.
+    """
     items = _item_lookup(cb)
     names = cb.column_names
     explicit_norm = {normalise(k): v for k, v in explicit.items()}
     mapping: dict[int, tuple[str, str]] = {}
     last_condition = None
+    unmatched: list[int] = []
     for j, h in enumerate(headers):
         if not h:
             continue
@@ -316,7 +439,7 @@ def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], fil
             if meaning in cb.item_codes:
                 mapping[j] = ("item", meaning)
                 last_condition = cb.item_condition[meaning]
-            elif meaning in _ROLE_ORDER:
+            elif meaning in _ROLE_ORDER or meaning in _COMPLETION_ROLES:
                 mapping[j] = ("meta", meaning)
             elif meaning.startswith("comment_") and meaning[8:] in cb.condition_codes:
                 mapping[j] = ("comment", meaning[8:])
@@ -324,7 +447,8 @@ def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], fil
                 mapping[j] = ("personal", "")
             elif meaning != "ignore":
                 raise SurveyError(f"columns= maps {h!r} to {meaning!r}, which is not an item code, a metadata role "
-                                  f"({', '.join(_ROLE_ORDER)}), comment_<condition>, 'personal' or 'ignore'",
+                                  f"({', '.join(_ROLE_ORDER + _COMPLETION_ROLES)}), comment_<condition>, "
+                                  "'personal' or 'ignore'",
                                   file=file)
             continue
         code = next((items[v] for v in _strip_prefix(n, cb) if v in items), None)
@@ -332,10 +456,12 @@ def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], fil
             mapping[j] = ("item", code)
             last_condition = cb.item_condition[code]
             continue
+        n = _strip_lime_code(n)
         if n in names["personal"]:
             mapping[j] = ("personal", "")
             continue
-        role = next((r for r in ["respondent_id", "id_generic", *_ROLE_ORDER[1:]] if n in names[r]), None)
+        role = next((r for r in ["respondent_id", "id_generic", *_ROLE_ORDER[1:], *_COMPLETION_ROLES]
+                     if n in names.get(r, [])), None)
         if role:
             mapping[j] = ("meta", role)
             continue
@@ -344,8 +470,49 @@ def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], fil
             cond = cond or last_condition
             if cond:
                 mapping[j] = ("comment", cond)
+                continue
+        unmatched.append(j)
+    if fuzzy_notes is not None:
+        _fuzzy_items(headers, unmatched, mapping, cb, fuzzy_notes)
     _resolve_roles(mapping, headers, file, header_row)
     return mapping
+
+
+def _fuzzy_items(headers: list[str], columns: list[int], mapping: dict, cb: Codebook, notes: list[str]) -> None:
+    """Match the remaining headers to statements by similarity; note every decision.
+
+    Only for statement-length headers; a header about as close to two items
+    (within ``_FUZZY_MARGIN``) or to an item another column already holds is
+    left unmatched, with a note. Answer labels are never matched fuzzily:
+    "Mee eens" and "Mee oneens" are close as strings and opposite in meaning.
+    """
+    from difflib import SequenceMatcher
+
+    statements = [(normalise(text), row.code) for row in cb.items.itertuples() for text in (row.nl, row.en)]
+    taken = {what for kind, what in mapping.values() if kind == "item"}
+    for j in columns:
+        variants = [v for v in _strip_prefix(normalise(headers[j]), cb) if len(v) >= _FUZZY_MIN_LENGTH]
+        best: dict[str, float] = {}
+        for v in dict.fromkeys(variants):
+            for text, code in statements:
+                m = SequenceMatcher(None, v, text, autojunk=False)
+                if m.real_quick_ratio() >= _FUZZY_MIN and m.quick_ratio() >= _FUZZY_MIN:
+                    best[code] = max(best.get(code, 0.0), m.ratio())
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < _FUZZY_MIN:
+            continue
+        (code, score), runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
+        if runner_up and runner_up[1] >= score - _FUZZY_MARGIN:
+            notes.append(f"column {headers[j]!r} is about as close to {code} ({score:.2f}) as to {runner_up[0]} "
+                         f"({runner_up[1]:.2f}): not matched; pass columns={{header: item code}}")
+        elif code in taken:
+            notes.append(f"column {headers[j]!r} resembles {code} ({score:.2f}), which another column holds: "
+                         "not matched")
+        else:
+            mapping[j] = ("item", code)
+            taken.add(code)
+            notes.append(f"column {headers[j]!r} matched to {code} by similarity (score {score:.2f}); "
+                         "check it, or pass columns={header: item code}")
 
 
 def _resolve_roles(mapping: dict, headers: list[str], file: str, header_row: int) -> None:
@@ -466,7 +633,7 @@ def _unescape_text(text: str) -> str:
     return text
 
 
-def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep):
+def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, unfinished="exclude"):
     n = len(data)
     ncol = len(headers)
     reasons = np.full((n, ncol), None, dtype=object)
@@ -533,6 +700,11 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep):
     reasons[partner.isna().to_numpy(), j] = "missing_partner"
     frame["partner"] = partner
 
+    _completion_reasons(data, meta_cols, cb, reasons, unfinished, rep)
+    # A formula Excel never computed is not an answer, whatever column it is in.
+    for j in mapping:
+        reasons[pd.Series(data[:, j], dtype=object).map(type).eq(FormulaCell).to_numpy(), j] = "formula"
+
     reasons[empty, :] = None
     answered = scores.notna().any(axis=1).to_numpy()
     has_problem = (reasons != None)  # noqa: E711
@@ -566,6 +738,42 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep):
     return out[META + cb.item_codes + ["_file", "_row", "_id_column"]], comments, excluded
 
 
+def _completion_reasons(data, meta_cols: dict, cb: Codebook, reasons: np.ndarray, unfinished: str,
+                        rep: FileReport) -> None:
+    """Mark previews/tests/spam and unfinished responses from the platform's bookkeeping columns."""
+    values = cb.raw["columns"]
+    flags = {}  # column -> (reason, boolean mask)
+    if "status" in meta_cols:
+        j = meta_cols["status"]
+        status = _coded(data[:, j], {normalise(v): "x" for v in values.get("preview_status", [])})[1]
+        flags[j] = ("preview", status.notna().to_numpy())
+    if "finished" in meta_cols:
+        j = meta_cols["finished"]
+        finished = _coded(data[:, j], {normalise(v): "x" for v in values.get("not_finished", [])})[1]
+        flags[j] = ("not_finished", finished.notna().to_numpy())
+    if "progress" in meta_cols:
+        j = meta_cols["progress"]
+        progress = pd.to_numeric(_text_cells(data[:, j]).str.replace(",", ".").str.rstrip("%"), errors="coerce")
+        flags[j] = ("not_finished", (progress < 100).fillna(False).to_numpy(dtype=bool))
+    if "submitted" in meta_cols:
+        j = meta_cols["submitted"]
+        flags[j] = ("not_finished", _text_cells(data[:, j]).isna().to_numpy())
+    unfinished_rows = np.zeros(len(data), dtype=bool)
+    for j, (reason, mask) in flags.items():
+        if reason == "not_finished" and unfinished == "keep":
+            unfinished_rows |= mask
+            continue
+        reasons[mask, j] = reason
+    if unfinished_rows.any():
+        rep.notes.append(f"{int(unfinished_rows.sum())} unfinished response(s) kept (unfinished='keep')")
+
+
+def _redact(text: pd.Series) -> pd.Series:
+    """E-mail and IP addresses replaced by a placeholder."""
+    return (text.str.replace(_EMAIL, "[e-mail verwijderd]", regex=True)
+            .str.replace(_IPV4, "[ip verwijderd]", regex=True))
+
+
 def _cell_text(v) -> str:
     return "" if _is_blank(v) else str(v)
 
@@ -578,7 +786,8 @@ def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook)
         "unknown_label": f"{value!r} is not an answer of the scale; use one of the codebook labels or a score {points}",
         "out_of_range": f"{value!r} is outside the scale ({points})",
         "fractional_score": f"{value!r} is not a scale point ({points})",
-        "formula": f"the cell holds a formula {value!r}, not an answer",
+        "formula": f"the cell holds a formula {value!r}, not an answer (no value saved: open and save the "
+                   "file in Excel, or type the answer)",
         "missing_id": "the respondent id is blank",
         "missing_wave": "the wave (meting) is blank",
         "missing_leerlab": "the leerlab is blank",
@@ -589,6 +798,9 @@ def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook)
                          "add it as a synonym in your codebook",
         "unknown_sector": f"{value!r} is not a sector of the codebook ({', '.join(cb.sector_codes)})",
         "missing_partner": "the partner school is blank",
+        "preview": f"the platform marks this response as {value!r} (a preview, test or spam), not a respondent",
+        "not_finished": f"the platform marks this response as unfinished ({column} = {value!r}); "
+                        "pass unfinished='keep' to use its answers",
     }[reason]
     if n_problems > 1:
         text += f" (and {n_problems - 1} more problem(s) in this row)"
@@ -604,7 +816,7 @@ def _comments(data, keep, comment_cols, kept: pd.DataFrame, rep: FileReport) -> 
         t = text[has].astype(str).map(_unescape_text)
         hits = t.str.contains(_EMAIL) | t.str.contains(_IPV4)
         redacted += int(hits.sum())
-        t = t.str.replace(_EMAIL, "[e-mail verwijderd]", regex=True).str.replace(_IPV4, "[ip verwijderd]", regex=True)
+        t = _redact(t)
         parts.append(pd.DataFrame({
             "respondent_id": kept.loc[has.to_numpy(), "respondent_id"].astype(str).to_numpy(),
             "wave": kept.loc[has.to_numpy(), "wave"].astype(str).to_numpy(),

@@ -1,14 +1,21 @@
-"""Reading raw tables from export files: CSV (any Dutch/English dialect) and .xlsx.
+"""Reading raw tables from export files: CSV (any Dutch/English dialect), .xlsx and SPSS .sav.
 
 A reader returns every cell of the chosen sheet as a 2-D object array, row 1 of
 the array being row 1 of the file as a spreadsheet program shows it. Deciding
 which row is the header and what each column means is left to ``loading``.
+
+Workbooks are checked before they are opened: an .xlsx is a zip archive, and
+one that unpacks to more than ``max_xlsx_bytes`` is refused (a "zip bomb" would
+otherwise exhaust memory inside openpyxl). Formula cells keep the value Excel
+cached; a formula without a cached value becomes a :class:`FormulaCell`, never a
+silent blank. Merged cells take the value of their top-left cell, as they show.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +25,19 @@ import pandas as pd
 
 from .errors import SurveyError
 
-__all__ = ["RawTable", "read_table", "SUPPORTED_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "FormulaCell", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_XLSX_BYTES"]
 
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".sav")
 _DELIMITERS = (";", ",", "\t")
+#: Default limit on the unpacked size of an .xlsx; survey exports are a few MB at most.
+DEFAULT_MAX_XLSX_BYTES = 200 * 2**20
+# A formula element and a merged range in sheet XML (any namespace prefix).
+_FORMULA_XML = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGE_XML = re.compile(rb"<(?:\w+:)?mergeCell\s")
+
+
+class FormulaCell(str):
+    """The text of a formula (``=...``) for which the workbook holds no computed value."""
 
 
 @dataclass
@@ -36,7 +52,8 @@ class RawTable:
     sheets: list["RawTable"] = field(default_factory=list, repr=False)  # the other sheets of a workbook
 
 
-def read_table(path: Path, *, sheet: str | int | None = None) -> RawTable:
+def read_table(path: Path, *, sheet: str | int | None = None,
+               max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES) -> RawTable:
     """Read ``path`` by its content (a CSV named .xlsx is read as CSV, with a note)."""
     try:
         with path.open("rb") as fh:
@@ -51,8 +68,13 @@ def read_table(path: Path, *, sheet: str | int | None = None) -> RawTable:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise SurveyError("this is an old Excel 97-2003 (.xls) workbook; open it in Excel and save it as .xlsx",
                           file=path)
+    if head.startswith((b"$FL2", b"$FL3")):
+        return _read_sav(path)
+    if suffix == ".sav":
+        raise SurveyError("the file is named .sav but is not an SPSS data file; export it again from SPSS",
+                          file=path)
     if head.startswith(b"PK\x03\x04"):
-        table = _read_xlsx(path, sheet)
+        table = _read_xlsx(path, sheet, max_xlsx_bytes)
         if suffix not in (".xlsx", ".xlsm"):
             table.notes.append(f"the file is named {suffix} but is an Excel workbook; read as .xlsx")
         return table
@@ -105,10 +127,29 @@ def _read_csv(path: Path) -> RawTable:
     return table
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> RawTable:
+def _xlsx_parts(path: Path, max_bytes: int) -> dict[str, bytes]:
+    """The worksheet XML of a workbook, after checking its unpacked size against ``max_bytes``."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            if unpacked > max_bytes:
+                raise SurveyError(
+                    f"the workbook unpacks to {unpacked / 2**20:.1f} MB, more than the limit of "
+                    f"{max_bytes / 2**20:.1f} MB (a damaged or malicious file?); if it is a genuine export, "
+                    f"pass load(..., max_xlsx_bytes=...) with a higher limit or save it as CSV", file=path)
+            return {i.filename: zf.read(i) for i in infos if i.filename.startswith("xl/worksheets/")
+                    and i.filename.endswith(".xml")}
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise SurveyError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}); "
+                          "open it in Excel and save it again as .xlsx", file=path) from None
+
+
+def _read_xlsx(path: Path, sheet: str | int | None, max_bytes: int = DEFAULT_MAX_XLSX_BYTES) -> RawTable:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    sheet_xml = _xlsx_parts(path, max_bytes)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -129,13 +170,89 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> RawTable:
         tables = [RawTable(file=str(path), cells=_sheet_cells(wb[n]), kind="xlsx", sheet=n) for n in names]
     finally:
         wb.close()
+    # Only a workbook with formulas or merged cells is read a second time, in full mode.
+    if any(_FORMULA_XML.search(x) or _MERGE_XML.search(x) for x in sheet_xml.values()):
+        full = openpyxl.load_workbook(path, data_only=False)
+        for t in tables:
+            ws = full[t.sheet]
+            _resolve_formulas(t, _sheet_cells(ws))
+            _fill_merged(t, ws)
+        full.close()
     first = tables[0]
     first.sheets = tables[1:]
     return first
 
 
+def _formula_text(v) -> str | None:
+    if isinstance(v, str) and v.startswith("="):
+        return v
+    text = getattr(v, "text", None)  # openpyxl ArrayFormula / DataTableFormula
+    return text if isinstance(text, str) and text.startswith("=") else None
+
+
+def _resolve_formulas(table: RawTable, formulas: np.ndarray) -> None:
+    """Keep cached formula results; a formula without one becomes a FormulaCell."""
+    cells = table.cells
+    h, w = min(cells.shape[0], formulas.shape[0]), min(cells.shape[1], formulas.shape[1])
+    cached = used = 0
+    for j in range(w):  # per column
+        text = pd.Series(formulas[:h, j], dtype=object).map(_formula_text)
+        values = pd.Series(cells[:h, j], dtype=object)
+        # A text cell "=..." reads the same in both modes: it is text, not a formula.
+        is_formula = text.notna() & (values.isna() | (values.astype(str) != text.fillna("")))
+        missing = (is_formula & values.isna()).to_numpy()
+        cells[:h, j][missing] = [FormulaCell(t) for t in text[missing]]
+        cached += int(is_formula.sum() - missing.sum())
+        used += int(missing.sum())
+    if cached:
+        table.notes.append(f"{cached} formula cell(s): the value Excel computed and saved is used")
+    if used:
+        table.notes.append(f"{used} formula cell(s) without a saved value (the file was not recalculated in "
+                           "Excel): their rows are excluded with reason 'formula'; open and save the file in "
+                           "Excel to store the values")
+
+
+def _fill_merged(table: RawTable, ws) -> None:
+    """A merged range shows its top-left value in every cell it covers; read it that way."""
+    ranges = list(ws.merged_cells.ranges)
+    cells = table.cells
+    for rng in ranges:
+        r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row, rng.max_col
+        if r0 < cells.shape[0] and c0 < cells.shape[1]:
+            cells[r0:r1, c0:c1] = cells[r0, c0]
+    if ranges:
+        table.notes.append(f"{len(ranges)} merged cell range(s) on sheet {table.sheet!r}: each cell of a range "
+                           "is read as the range's value")
+
+
+def _read_sav(path: Path) -> RawTable:
+    """An SPSS file: variable labels as headers, value labels as cells, user-missing values blank."""
+    try:
+        import pyreadstat
+    except ImportError:
+        raise SurveyError("reading SPSS .sav files needs the optional package pyreadstat; "
+                          "install it with: pip install 'analyse[spss]' (or export the data as .csv)",
+                          file=path) from None
+    try:
+        # user_missing=False: values SPSS declares missing ("weet niet" = 9) are read as no answer.
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False,
+                                          user_missing=False)
+    except Exception as exc:  # pyreadstat raises its own ReadstatError and others
+        raise SurveyError(f"not a readable SPSS .sav file ({type(exc).__name__}: {exc}); "
+                          "save it again in SPSS or export it as .csv", file=path) from None
+    labels = meta.column_names_to_labels or {}
+    headers = [labels.get(c) or c for c in frame.columns]
+    body = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
+    cells = np.vstack([np.asarray(headers, dtype=object)[None, :], body]) if len(headers) else body
+    table = RawTable(file=str(path), cells=cells, kind="sav")
+    table.notes.append("SPSS .sav: variable labels read as column headers, value labels as answers; "
+                       "user-defined missing values are no answer")
+    return table
+
+
 def _sheet_cells(ws) -> np.ndarray:
-    ws.reset_dimensions()  # some writers store wrong dimensions; read every row that is there
+    if hasattr(ws, "reset_dimensions"):  # read-only sheets: some writers store wrong dimensions
+        ws.reset_dimensions()
     rows = [row for row in ws.iter_rows(values_only=True)]
     width = max((len(r) for r in rows), default=0)
     cells = np.full((len(rows), width), None, dtype=object)

@@ -36,7 +36,8 @@ REASONS = {
     "unknown_sector": ("onbekend onderwijstype", "unknown sector"),
     "missing_partner": ("partnerschool ontbreekt", "partner school missing"),
     "missing_wave": ("meting ontbreekt", "wave missing"),
-    "not_finished": ("niet afgerond of voorbeeld", "unfinished response or preview"),
+    "not_finished": ("niet afgerond", "unfinished response"),
+    "preview": ("voorbeeld-, test- of spamantwoord", "preview, test or spam response"),
 }
 
 
