@@ -15,6 +15,17 @@ from .survey import Survey
 from .stats import *  # noqa: F403  (one function per statistic, re-exported)
 from .stats import __all__ as _stats_all
 
+
+
+def __getattr__(name: str):
+    # ``an.plot`` is imported on first use, so that loading and statistics do not pay for matplotlib.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'analyse' has no attribute {name!r}")
+
+
 try:
     __version__ = version("analyse")
 except PackageNotFoundError:  # running from a source tree
@@ -28,6 +39,7 @@ __all__ = [
     "SurveyError",
     "load",
     "load_codebook",
+    "plot",
     "sample",
     *_stats_all,
 ]
