@@ -173,7 +173,6 @@ def likert_bars(data: Survey, *, by: str | None = None, conditions=None, wave="l
         n_labels.append(f"n={int(row['n'])}" + (f" · {int(row['n_missing'])} {text('no_answer', lang)}"
                                                  if row["n_missing"] else ""))
     ax.set_yticks(y, ticklabels, fontsize="small")
-    ax.tick_params(axis="y", left=False)
     ax.set_ylim(len(rows) - 0.5, -0.6)
     ax.set_xlim(-1, 1)  # fixed +-100%: comparable across groups and waves
     ax.set_xticks(np.linspace(-1, 1, 9))
@@ -186,6 +185,7 @@ def likert_bars(data: Survey, *, by: str | None = None, conditions=None, wave="l
     twin.set_yticks(y, n_labels, fontsize="x-small", color="0.3")
     twin.grid(False)
     twin.tick_params(left=False, right=False, length=0)
+    ax.tick_params(axis="y", left=False)   # after twinx(), which turns the left ticks back on
     for side in ("top", "right", "left", "bottom"):
         twin.spines[side].set_visible(False)
     handles = [mpatches.Patch(color=c, label=lab) for c, lab in zip(colors, cb.point_labels(lang))]
