@@ -367,3 +367,9 @@ def test_explicit_column_map(tmp_path, codebook):
     assert len(s.responses) == 4 and s.responses["ambitie_1"].notna().all()
     with pytest.raises(SurveyError, match="columns= maps 'Regio' to 'regio'"):
         an.load(path, columns={"Regio": "regio"})
+
+
+def test_group_sizes(small_survey):
+    sizes = small_survey.group_sizes(["wave", "leerlab"])
+    assert len(sizes) == 10 and (sizes["n"] == 12).all()
+    assert sizes["n"].sum() == len(small_survey.responses)

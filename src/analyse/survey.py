@@ -174,6 +174,10 @@ class Survey:
                                   categories=cb.condition_codes, ordered=True))
         return out
 
+    def group_sizes(self, by=("wave", "leerlab", "partner", "level")) -> pd.DataFrame:
+        """Respondents per group (observed groups only): the grouping columns and ``n``."""
+        return self.responses.groupby(list(by), observed=True).size().rename("n").reset_index()
+
     # ----------------------------------------------------------- writers
     def canonical(self) -> pd.DataFrame:
         """The canonical layout: metadata, item codes as headers, one comment column per condition."""
