@@ -378,10 +378,10 @@ def _find_header(t: RawTable, cb: Codebook, explicit: dict[str, str], fuzzy: boo
     """
     for r in range(min(10, len(t.cells))):
         headers, data_start = _header_rows(t.cells, r, cb)
-        notes: list[str] = []
-        mapping = _map_columns(headers, cb, explicit, t.file, r + 1, notes if fuzzy else None)
+        mapping = _map_columns(headers, cb, explicit, t.file, r + 1, [] if fuzzy else None)
         if any(kind == "item" for kind, _ in mapping.values()):
-            return r, data_start, headers, mapping, notes
+            notes: list[str] = []  # the chosen row: headers left unmatched get a fuzzy chance
+            return r, data_start, headers, _map_columns(headers, cb, explicit, t.file, r + 1, notes), notes
     return None
 
 
