@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.patches as mpatches
 import numpy as np
 import pandas as pd
@@ -11,6 +13,7 @@ from ..stats import MIN_GROUP_SIZE, condition_means
 from ..survey import Survey
 from ._data import codebook_of, group_label, new_axes, observed_order, pick_rows, pick_wave, wave_suffix
 from ._theme import MEAN_CMAP, SUPPRESSED_COLOR, fmt_num, number_formatter, text, text_color
+
 
 __all__ = ["condition_profile", "leerlab_heatmap", "draw_profile"]
 
@@ -159,10 +162,12 @@ def leerlab_heatmap(data, *, rows: str = "leerlab", wave="last", lang: str = "nl
     mean = t.pivot(index="_r", columns="_c", values="mean").reindex(index=[str(o) for o in order], columns=conds)
     n = t.pivot(index="_r", columns="_c", values="n").reindex(index=[str(o) for o in order], columns=conds)
     ax = new_axes(ax, (7.5, 1.2 + 0.6 * len(order)))
-    sns.heatmap(mean.astype(float), ax=ax, cmap=MEAN_CMAP, center=cb.midpoint, vmin=cb.scale_min,
-                vmax=cb.scale_max, linewidths=1.5, linecolor="white", annot=False,
-                cbar_kws={"label": text("mean", lang), "format": number_formatter(lang, 0),
-                          "ticks": cb.scale_points})
+    with warnings.catch_warnings():  # seaborn 0.13 calls a colormap method matplotlib 3.11 deprecates
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        sns.heatmap(mean.astype(float), ax=ax, cmap=MEAN_CMAP, center=cb.midpoint, vmin=cb.scale_min,
+                    vmax=cb.scale_max, linewidths=1.5, linecolor="white", annot=False,
+                    cbar_kws={"label": text("mean", lang), "format": number_formatter(lang, 0),
+                              "ticks": cb.scale_points})
     norm_cmap = ax.collections[0]
     suppressed = 0
     for i in range(mean.shape[0]):

@@ -1,0 +1,238 @@
+"""Properties of the drawn figures: labels per language, counts of bars/nodes/lines, flags, files."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+from PIL import Image  # noqa: E402
+
+import analyse as an  # noqa: E402
+import analyse.plot as ap  # noqa: E402
+from analyse.plot._theme import fmt_num, number_formatter  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return an.sample.generate(respondents_per_group=5, waves=2, seed=11)
+
+
+@pytest.fixture(scope="module")
+def wave2(survey):
+    r = survey.responses
+    return an.Survey(r[r["wave"] == "2"], codebook=survey.codebook)
+
+
+def texts(fig):
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+# ---------------------------------------------------------------- theme
+def test_decimal_comma_and_language_check():
+    assert fmt_num(3.456, "nl", 2) == "3,46"
+    assert fmt_num(3.456, "en", 2) == "3.46"
+    assert number_formatter("nl", 1)(2.5, 0) == "2,5"
+    with pytest.raises(ValueError, match="lang"):
+        ap.condition_profile(an.sample.generate(respondents_per_group=1, waves=1), lang="de")
+
+
+def test_scale_palette_distinct_in_greyscale():
+    grey = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in map(to_rgb, ap.scale_palette(5))]
+    assert len(ap.scale_palette(5)) == 5
+    # lightness rises from each end to the neutral centre, and no two classes share a grey
+    assert grey[0] < grey[1] < grey[2] and grey[4] < grey[3] < grey[2]
+    assert min(abs(a - b) for i, a in enumerate(grey) for b in grey[i + 1:]) > 0.05
+    assert len(ap.scale_palette(4)) == 4 and len(ap.scale_palette(7)) == 7
+
+
+def test_save_writes_three_formats_deterministically(tmp_path, wave2):
+    ax = ap.condition_profile(wave2, hue="level")
+    paths = ap.save(ax, tmp_path / "profiel.png")
+    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
+    assert all(p.exists() and p.stat().st_size > 1000 for p in paths)
+    with Image.open(paths[0]) as im:
+        assert round(im.info["dpi"][0]) == 300
+        assert im.size[0] > 1500 and im.size[1] > 800
+    first = {p.suffix: p.read_bytes() for p in paths}
+    # the same figure drawn again (as a re-run of a script would) gives identical files
+    again = ap.save(ap.condition_profile(wave2, hue="level"), tmp_path / "again" / "profiel")
+    assert {p.suffix: p.read_bytes() for p in again} == first
+
+
+# ---------------------------------------------------------------- profile and heat map
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_condition_profile_labels_and_groups(wave2, lang):
+    cb = wave2.codebook
+    ax = ap.condition_profile(wave2, hue="level", lang=lang)
+    assert [t.get_text() for t in ax.get_xticklabels()] == [cb.label("condition", c, lang) for c in cb.condition_codes]
+    assert ax.get_ylabel() == {"nl": "Gemiddelde (95%-BI)", "en": "Mean (95% CI)"}[lang]
+    assert len(ax.containers) == 3                       # one errorbar series per level
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [cb.label("level", lv, lang) for lv in cb.level_codes]
+    lo, hi = ax.get_ylim()
+    assert lo < 1 and hi > 5                             # the full scale, for comparable plots
+    # means drawn are the statistics' means
+    table = ax.analyse_data
+    drawn = np.sort(np.concatenate([c.lines[0].get_ydata() for c in ax.containers]))
+    assert np.allclose(drawn, np.sort(table["mean"].dropna().to_numpy()))
+
+
+def test_heatmap_marks_suppressed_cells(wave2):
+    r = wave2.responses
+    few = r[(r["leerlab"] != "Zorg") | (r.index.isin(r.index[r["leerlab"] == "Zorg"][:3]))]
+    ax = ap.leerlab_heatmap(an.Survey(few), lang="en")
+    marked = [p for p in ax.patches if p.get_gid() == "suppressed"]
+    assert len(marked) == 5                              # Zorg's five conditions, n = 3
+    assert {p.get_hatch() for p in marked} == {"///"}
+    assert sum("n < 5" in t for t in texts(ax.figure)) >= 5
+    assert "n < 5: not shown" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [t.get_text() for t in ax.get_yticklabels()][3] == "Care & Welfare"
+    # nothing marked when every group is large enough
+    ax2 = ap.leerlab_heatmap(wave2)
+    assert not [p for p in ax2.patches if p.get_gid() == "suppressed"] and ax2.get_legend() is None
+    assert ax2.get_title().startswith("Gemiddelde per voorwaarde")
+    assert any(t == "n=30" for t in texts(ax2.figure))
+
+
+# ---------------------------------------------------------------- likert
+def segments(ax):
+    return [p for p in ax.patches if (p.get_gid() or "").startswith("likert|")]
+
+
+def test_likert_full_scale_order_and_counts(wave2):
+    cb = wave2.codebook
+    r = wave2.responses.copy()
+    r["belangen_1"] = np.where(r.index % 2, 4.0, 5.0)    # categories 1-3 empty for this item
+    r["belangen_2"] = 3.0
+    r.loc[r.index[:4], "belangen_2"] = np.nan             # four "weet ik niet"
+    s = an.Survey(r)
+    ax = ap.likert_bars(s, conditions=["belangen"])
+    segs = segments(ax)
+    assert len(segs) == 4 * 5                            # every item keeps all five scale points
+    empty = [p for p in segs if p.get_gid().startswith("likert|belangen_1|") and p.get_width() == 0]
+    assert len(empty) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == cb.point_labels("nl")
+    assert ax.get_xlim() == (-1, 1)
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels() if t.get_text()]
+    assert labels == [cb.label("item", i) for i in cb.items_of("belangen")]   # questionnaire order, full text
+    twin = [a for a in ax.figure.axes if a is not ax][0]
+    n_texts = [t.get_text() for t in twin.get_yticklabels() if t.get_text()]
+    assert n_texts[1] == f"n={len(r) - 4} · 4 geen antwoord"
+    counts = ax.analyse_data
+    assert (counts["n"] + counts["n_missing"] == len(r)).all()
+
+
+def test_likert_centres_neutral_and_groups(wave2):
+    cb = wave2.codebook
+    ax = ap.likert_bars(wave2, by="level", conditions=["ambitie"], lang="en")
+    segs = segments(ax)
+    assert len(segs) == 4 * 3 * 5                        # items x levels x scale points
+    for p in segs:
+        if p.get_gid().endswith("|3"):                   # neutral split around zero
+            assert p.get_x() == pytest.approx(-p.get_width() / 2)
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels == [cb.label("level", lv, "en") for lv in cb.level_codes] * 4
+    assert ax.get_xlabel() == "Share of answers"
+    assert cb.label("item", "ambitie_1", "en") in texts(ax.figure)
+
+
+# ---------------------------------------------------------------- het 8-tje
+def gap_lines(ax):
+    return [ln for ln in ax.lines if (ln.get_gid() or "").startswith("gap|")]
+
+
+def test_eight_diagram_breaks_exactly_where_flagged(wave2):
+    nodes, gaps = ap.eight_tables(wave2, board_gap=0.5, translation_gap=0.5)
+    for leerlab, cond in [("Zorg", "ambitie"), ("Groen", "belangen"), ("Verkoop", "relatie")]:
+        ax = ap.eight_diagram(wave2, leerlab=leerlab, condition=cond, nodes=nodes, gaps=gaps)
+        lines = gap_lines(ax)
+        assert len(lines) == 9                           # 3 horizontal + 6 vertical (2 adjacent + 1 arc per school)
+        assert len([c for c in ax.collections if (c.get_gid() or "").startswith("node|")]) == 6
+        g = gaps[(gaps["leerlab"] == leerlab) & (gaps["condition"] == cond)]
+        flagged = sorted(f"{r.kind}|{r.level_a}|{r.level_b}|{r.flag}" for r in g.itertuples() if r.flag)
+        broken = sorted("|".join(ln.get_gid().split("|")[1:4] + ln.get_gid().split("|")[5:])
+                        for ln in lines if ln.get_gid().split("|")[5])
+        assert broken == flagged
+        for ln in lines:                                 # broken lines are dashed, the others are not
+            assert (ln.get_linestyle() == "--") == bool(ln.get_gid().split("|")[5])
+        assert len([ln for ln in ax.lines if (ln.get_gid() or "").startswith("break|")]) == 2 * len(flagged)
+    # the planted Zorg board detachment is flagged with the default thresholds too
+    _, default = ap.eight_tables(wave2)
+    assert (default.query("leerlab == 'Zorg' and condition == 'ambitie'")["flag"] == "board_line_broken").any()
+
+
+def test_eight_grid_small_multiples(wave2):
+    fig = ap.eight_grid(wave2, leerlabs=["Groen", "Zorg"], conditions=["ambitie", "organisatie"], lang="en")
+    panels = [a for a in fig.axes if gap_lines(a)]
+    assert len(panels) == 4
+    assert sum(len(gap_lines(a)) for a in panels) == 36
+    nodes, gaps = fig.analyse_data
+    sel = gaps[gaps["leerlab"].isin(["Groen", "Zorg"]) & gaps["condition"].isin(["ambitie", "organisatie"])]
+    n_broken = sum(1 for a in panels for ln in gap_lines(a) if ln.get_gid().split("|")[5])
+    assert n_broken == (sel["flag"] != "").sum()
+    assert [a.get_title() for a in panels[:2]] == ["Ambition", "Organisation"]
+    assert fig.get_suptitle().startswith("The figure eight")
+    assert panels[0].get_yticklabels()[0].get_text() == "Board"
+
+
+# ---------------------------------------------------------------- success factors, waves, sheet
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_success_factor_chart(wave2, lang):
+    cb = wave2.codebook
+    fig = ap.success_factor_chart(wave2, lang=lang)
+    panels = fig.axes
+    assert len(panels) == 5
+    table = fig.analyse_data
+    for ax, cond in zip(panels, cb.condition_codes):
+        codes = cb.success_factors.loc[cb.success_factors["condition"] == cond, "code"]
+        labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+        assert labels == [cb.label("success_factor", c, lang) for c in codes]
+        assert ax.get_title(loc="left") == cb.label("condition", cond, lang)
+        pit = cb.pitfalls.set_index("condition").loc[cond, lang]
+        assert any(pit in t.get_text().replace("\n", " ") for t in ax.texts)
+        assert len([p for p in ax.patches if p.get_gid() == "weakest_factor"]) == 1
+        weak = set(table.loc[(table["condition"] == cond) & table["weakest"], "leerlab"].astype(str))
+        marked = {c.get_gid().split("|")[1] for c in ax.collections
+                  if (c.get_gid() or "").endswith("|weakest")}
+        assert marked == weak
+    assert panels[-1].get_xlabel() == {"nl": "Score (1 = oneens, 5 = eens)", "en": "Score (1 = disagree, 5 = agree)"}[lang]
+
+
+def test_wave_change_marks_significant_changes(survey):
+    fig = ap.wave_change(survey, lang="en")
+    table = fig.analyse_data
+    sig = {f"{r.leerlab}|{r.condition}" for r in table.itertuples() if r.p_holm < 0.05}
+    drawn = {"|".join(ln.get_gid().split("|")[1:3]) for ax in fig.axes for ln in ax.lines
+             if (ln.get_gid() or "").endswith("|sig")}
+    assert drawn == sig and "Horeca|proces" in sig    # the planted Horeca improvement
+    all_lines = [ln for ax in fig.axes for ln in ax.lines if (ln.get_gid() or "").startswith("change|")]
+    assert len(all_lines) == 5 * 5
+    assert [ax.get_title() for ax in fig.axes] == [survey.codebook.label("condition", c, "en")
+                                                   for c in survey.codebook.condition_codes]
+    assert fig.get_suptitle() == "Change between waves"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_partner_sheet_is_one_a4_page(wave2, lang):
+    fig = ap.partner_sheet(wave2, "Groen", lang=lang, top=5)
+    assert tuple(np.round(fig.get_size_inches(), 2)) == (8.27, 11.69)
+    label = wave2.codebook.label("leerlab", "Groen", lang)
+    assert label in fig.get_suptitle()
+    diffs = fig.analyse_data["differences"]
+    lines = [ln for ax in fig.findobj(matplotlib.axes.Axes) for ln in ax.lines
+             if (ln.get_gid() or "").startswith("difference|")]
+    assert len(lines) == 5
+    assert [ln.get_gid().split("|")[1] for ln in lines] == list(diffs.index[:5])
+    assert diffs["diff"].abs().is_monotonic_decreasing
+    assert diffs.index[0].startswith("belangen")           # the planted Groen disagreement
+    pit = wave2.codebook.pitfalls.set_index("condition").loc["belangen", lang]
+    assert any(pit in t for t in texts(fig))
