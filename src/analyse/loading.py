@@ -59,8 +59,8 @@ _LAYOUTS = [
     ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
     ("Google Forms (nl)", {"tijdstempel"}),
     ("Google Forms (en)", {"timestamp"}),
-    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage", "startlanguage"}),
-    ("LimeSurvey (question text)", {"response id", "date submitted", "last page", "start language"}),
+    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage"}),
+    ("LimeSurvey (question text)", {"response id", "date submitted", "last page"}),
     ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
 ]
 # A LimeSurvey question code heading, e.g. G1Q1[SQ001], alone or before ". question text".
@@ -234,7 +234,8 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
         rep.notes.append(f"statements found on sheet {t.sheet!r}, not on the first sheet")
         rep.notes.extend(t.notes)
     if data_start > header_row + 1:
-        rep.notes.append(f"header rows {header_row + 1}-{data_start} read as one header")
+        rep.notes.append(f"rows {header_row + 2}-{data_start} under the header (row {header_row + 1}) are "
+                         "platform header rows, not answers")
     data = t.cells[data_start:]
     first_row_number = data_start + 1
     # Trailing empty rows are formatting, not data.
