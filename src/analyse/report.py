@@ -18,9 +18,11 @@ from __future__ import annotations
 import html
 import os
 import shutil
+import sys
 import tempfile
 import tomllib
 from collections.abc import Callable
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -136,6 +138,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     bar = tqdm(total=len(steps), disable=not progress, unit="stap" if lang == "nl" else "step", leave=False)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    work.chmod(0o777 & ~_umask())
     try:
         bar.set_description("inlezen" if lang == "nl" else "loading")
         survey = load(inputs, codebook=codebook, wave=wave)
@@ -150,7 +153,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         bar.set_description("figuren" if lang == "nl" else "figures")
         from .plot import render_all
 
-        render_all(survey, work / "figures", lang=lang, min_n=min_n, tables=tables)
+        render_all(survey, work / "figures", lang=lang, min_n=min_n)
         bar.update()
 
         if notebooks:
@@ -185,12 +188,29 @@ def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: in
     import papermill
 
     target = folder / f"{stem}.ipynb"
-    papermill.execute_notebook(
-        str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
-        kernel_name="python3",
-        parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
-                    "save": False})
+    # The kernel writes start-up chatter to the inherited stderr; keep it in a log, out of the user's terminal.
+    with _stderr_to(folder / f"{stem}.log"):
+        papermill.execute_notebook(
+            str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
+            kernel_name="python3",
+            parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
+                        "save": False})
+    (folder / f"{stem}.log").unlink()
     return target
+
+
+@contextmanager
+def _stderr_to(path: Path):
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("w") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 _CSS = """
@@ -225,6 +245,12 @@ def _write_html(executed: list[Path], path: Path, *, lang: str) -> Path:
             f"{''.join(sections)}</body></html>")
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _replace_folder(new: Path, out: Path) -> None:

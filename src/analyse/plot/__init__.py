@@ -17,6 +17,7 @@ attached as ``.analyse_data``.
 from ._theme import MEAN_CMAP, SCALE_COLORS, save, scale_palette, set_theme
 from .eight import eight_diagram, eight_grid, eight_tables
 from .factors import success_factor_chart, success_factor_panel
+from .gallery import figure_makers, render_all
 from .likert import likert_bars, likert_counts
 from .profiles import condition_profile, leerlab_heatmap
 from .sheet import partner_sheet
@@ -30,4 +31,5 @@ __all__ = [
     "success_factor_chart", "success_factor_panel",
     "wave_change",
     "partner_sheet",
+    "figure_makers", "render_all",
 ]

@@ -1,0 +1,58 @@
+"""Every figure of the report, rendered in one call (used by ``analyse report`` and docs/make_figures.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from ..stats import MIN_GROUP_SIZE
+from ..survey import Survey
+from . import eight, factors, likert, profiles, sheet, waves
+from ._theme import save, set_theme
+
+__all__ = ["figure_makers", "render_all"]
+
+
+def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE) -> list[tuple[str, Callable]]:
+    """(file name, factory) of every figure, in reading order; the wave change only with several waves."""
+    kw = {"lang": lang, "min_n": min_n}
+    makers = [
+        ("profiel_leerlabs", lambda: profiles.condition_profile(survey, hue="leerlab", **kw)),
+        ("profiel_niveaus", lambda: profiles.condition_profile(survey, hue="level", **kw)),
+        ("heatmap_leerlabs", lambda: profiles.leerlab_heatmap(survey, **kw)),
+        ("heatmap_partners", lambda: profiles.leerlab_heatmap(survey, rows="partner", **kw)),
+        ("likert_stellingen", lambda: likert.likert_bars(survey, lang=lang)),
+        ("achtje_alle_leerlabs", lambda: eight.eight_grid(survey, **kw)),
+        ("succesfactoren", lambda: factors.success_factor_chart(survey, **kw)),
+    ]
+    if survey.responses["wave"].nunique() > 1:
+        makers.append(("verandering_metingen", lambda: waves.wave_change(survey, **kw)))
+    for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
+        makers.append((f"partnerblad_{leerlab.lower()}",
+                       lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw)))
+    return makers
+
+
+def render_all(survey: Survey, folder: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
+               formats: Iterable[str] = ("png", "svg", "pdf"), dpi: int = 300,
+               only: Iterable[str] | None = None) -> list[Path]:
+    """Draw every figure of :func:`figure_makers` and save it in ``formats``; return the paths written.
+
+    Examples
+    --------
+    >>> import analyse as an
+    >>> an.plot.render_all(an.load("data/sample"), "figures")  # doctest: +SKIP
+    """
+    set_theme()
+    only = set(only) if only is not None else None
+    written: list[Path] = []
+    for name, make in figure_makers(survey, lang=lang, min_n=min_n):
+        if only is not None and name not in only:
+            continue
+        try:
+            written += save(make(), Path(folder) / name, formats=formats, dpi=dpi)
+        finally:
+            plt.close("all")  # a report draws many figures; keep memory flat
+    return written
