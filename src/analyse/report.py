@@ -126,7 +126,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     progress : bool
         Show a progress bar on standard error.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
     from .loading import load
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
 __all__ = ["bootstrap_mean_ci"]
 
