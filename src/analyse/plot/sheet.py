@@ -108,7 +108,11 @@ def partner_sheet(data: Survey, leerlab: str, *, wave="last", lang: str = "nl", 
         ax2.scatter(shown_diffs[col], y, color=colors[k], s=55, zorder=3, edgecolor="white")
     ax2.set_yticks(y, [wrap(f"{cb.label('condition', row['condition'], lang)}: {cb.label('item', item, lang)}", 60)
                        for item, row in shown_diffs.iterrows()], fontsize="x-small")
-    ax2.set_ylim(len(shown_diffs) - 0.5, -0.5)
+    if len(shown_diffs):
+        ax2.set_ylim(len(shown_diffs) - 0.5, -0.5)
+    else:  # every partner group below min_n: say so instead of an empty frame
+        ax2.text(0.5, 0.5, text("suppressed", lang, min_n=min_n), transform=ax2.transAxes, ha="center",
+                 va="center", color="0.4")
     ax2.set_xlim(cb.scale_min - 0.2, cb.scale_max + 0.6)   # room on the right for the difference label
     ax2.set_xticks(cb.scale_points)
     ax2.xaxis.set_major_formatter(number_formatter(lang, 0))

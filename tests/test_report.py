@@ -1,0 +1,172 @@
+"""`analyse report`: the folder it writes, atomically; the HTML page in a real browser; no personal data."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import analyse as an
+from analyse.report import NOTEBOOKS, build_report, compute_tables
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "data" / "sample"
+LEERLABS = ["Sport", "Groen", "Verkoop", "Zorg", "Horeca"]
+CONDITIONS_NL = ["Ambitie", "Belangen", "Relatie", "Organisatie", "Proces"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("r") / "rapport"
+    build_report([SAMPLE], out, lang="nl", progress=False)
+    return out
+
+
+def test_report_folder_contents(report):
+    assert sorted(p.name for p in report.iterdir()) == ["excluded.csv", "figures", "notebooks", "report.html",
+                                                        "tables.xlsx"]
+    assert sorted(p.stem for p in (report / "notebooks").glob("*.ipynb")) == [s for s, _, _ in NOTEBOOKS]
+    figures = list((report / "figures").iterdir())
+    stems = {p.stem for p in figures}
+    assert {"profiel_leerlabs", "heatmap_leerlabs", "likert_stellingen", "achtje_alle_leerlabs", "succesfactoren",
+            "verandering_metingen"} | {f"partnerblad_{x.lower()}" for x in LEERLABS} <= stems
+    for stem in stems:
+        for fmt in ("png", "svg", "pdf"):
+            assert (report / "figures" / f"{stem}.{fmt}").stat().st_size > 5_000
+    excluded = pd.read_csv(report / "excluded.csv")
+    assert sorted(excluded["reason"]) == ["duplicate_id", "fractional_score", "no_answers", "out_of_range",
+                                          "unknown_leerlab"]
+    assert not list(report.parent.glob(".rapport.partial-*"))
+
+
+def test_tables_workbook(report):
+    survey = an.load(SAMPLE)
+    tables = compute_tables(survey)
+    wb = openpyxl.load_workbook(report / "tables.xlsx")
+    assert wb.sheetnames[0] == "uitleg kolommen"
+    assert "verandering metingen" in wb.sheetnames and "uitgesloten rijen" in wb.sheetnames
+    assert len(wb.sheetnames) == len(tables) + 2
+    explain = pd.read_excel(report / "tables.xlsx", sheet_name="uitleg kolommen")
+    assert explain["betekenis"].notna().all(), explain[explain["betekenis"].isna()]
+    means = pd.read_excel(report / "tables.xlsx", sheet_name="gemiddelden leerlab")
+    np.testing.assert_allclose(means["mean"], tables["means_leerlab"]["mean"], rtol=0, atol=1e-12)
+    assert means["leerlab"].astype(str).tolist() == tables["means_leerlab"]["leerlab"].astype(str).tolist()
+    for ws in wb.worksheets:  # text can never become a live formula
+        assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_executed_notebooks_show_results(report):
+    for stem, _, _ in NOTEBOOKS:
+        nb = json.loads((report / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+        assert not [o for o in outputs if o["output_type"] == "error"], stem
+        images = [o for o in outputs if "image/png" in o.get("data", {})]
+        assert images, f"{stem} shows no figure"
+    nb03 = (report / "notebooks" / "03_partners_en_niveaus.ipynb").read_text(encoding="utf-8")
+    assert "board_line_broken" in nb03  # Zorg's planted detached board is flagged in the table shown
+
+
+def test_html_is_self_contained(report):
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "<script" not in page
+    for name in LEERLABS + CONDITIONS_NL:
+        assert name in page
+    assert page.count("<img") >= 10 and page.count('src="data:image/png;base64,') == page.count("<img")
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_html_renders_in_headless_chromium(report, tmp_path):
+    """Open the page in a real browser: every image decodes, no console error, no request leaves the file."""
+    probe = """<script>
+    window.__errors = [];
+    window.addEventListener("error", e => __errors.push(String(e.message || (e.target && e.target.src))), true);
+    const _ce = console.error; console.error = (...a) => { __errors.push(a.join(" ")); _ce(...a); };
+    window.addEventListener("load", () => {
+      const imgs = [...document.images];
+      const external = performance.getEntriesByType("resource").map(r => r.name).filter(n => !n.startsWith("data:"));
+      document.body.setAttribute("data-check", JSON.stringify({
+        images: imgs.length, broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length,
+        errors: __errors, external: external, text: document.body.innerText}));
+    });
+    </script>"""
+    page = (report / "report.html").read_text(encoding="utf-8").replace("<head>", "<head>" + probe, 1)
+    probe_file = tmp_path / "probe.html"
+    probe_file.write_text(page, encoding="utf-8")
+    run = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom",
+         probe_file.as_uri()], capture_output=True, text=True, timeout=180)
+    match = re.search(r'data-check="([^"]*)"', run.stdout)
+    assert match, run.stderr[-2000:]
+    import html
+
+    check = json.loads(html.unescape(match.group(1)))
+    assert check["images"] >= 10 and check["broken"] == 0
+    assert check["errors"] == [] and check["external"] == []
+    for name in LEERLABS + CONDITIONS_NL:
+        assert name in check["text"]
+
+
+def test_no_personal_data_in_any_output(report):
+    """The Microsoft Forms sample carries names and e-mail addresses; none may reach the report."""
+    raw = pd.read_excel(SAMPLE / "synthetisch_meting1_msforms.xlsx")
+    secrets = set(raw["Naam"]) | set(raw["E-mail"]) | {"@voorbeeld.nl", "Fictieve Deelnemer"}
+    for path in report.rglob("*"):
+        if not path.is_file():
+            continue
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                text = "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist())
+        else:
+            text = path.read_bytes().decode("utf-8", "ignore")
+        leaked = [s for s in ("@voorbeeld.nl", "Fictieve Deelnemer") if s in text]
+        assert not leaked, f"{path.name} contains {leaked}"
+    assert len(secrets) > 2
+
+
+def test_interrupted_run_leaves_the_old_report(tmp_path, monkeypatch):
+    out = tmp_path / "rapport"
+    out.mkdir()
+    (out / "report.html").write_text("old report")
+    import analyse.plot
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analyse.plot, "render_all", boom)
+    with pytest.raises(KeyboardInterrupt):
+        build_report([SAMPLE], out, progress=False, notebooks=False)
+    assert (out / "report.html").read_text() == "old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["rapport"]  # no half report beside it
+
+
+def test_english_tables_and_figures_without_notebooks(tmp_path):
+    out = build_report([SAMPLE / "synthetisch_meting1_msforms.xlsx"], tmp_path / "en", lang="en", notebooks=False,
+                       progress=False, min_n=16)
+    assert sorted(p.name for p in out.iterdir()) == ["excluded.csv", "figures", "tables.xlsx"]
+    sheets = openpyxl.load_workbook(out / "tables.xlsx").sheetnames
+    assert sheets[0] == "columns explained" and "means leerlab" in sheets
+    assert "change between waves" not in sheets  # one wave: no comparison
+    means = pd.read_excel(out / "tables.xlsx", sheet_name="means partner")
+    assert (means["n"] <= 15).all()  # at most 15 respondents per partner school < min_n=16: suppressed
+    assert means["mean"].isna().all() and means["note"].str.contains("16").all()
+    assert pd.read_excel(out / "tables.xlsx", sheet_name="means leerlab")["mean"].notna().all()
+
+
+def test_cli_report_exit_codes(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "analyse", "report", str(tmp_path / "nope.csv"), "--out",
+                          str(tmp_path / "o")], capture_output=True, text=True)
+    assert run.returncode == 1 and "file not found" in run.stderr and "Traceback" not in run.stderr
+    run = subprocess.run([sys.executable, "-m", "analyse", "report", str(SAMPLE), "--out", str(tmp_path / "o"),
+                          "--min-n", "0"], capture_output=True, text=True)
+    assert run.returncode == 2 and "must be at least 1" in run.stderr
+    assert not (tmp_path / "o").exists()
