@@ -142,16 +142,16 @@ class Codebook:
         return out
 
     # ----------------------------------------------------------- labels
+    def _table(self, kind: str) -> pd.DataFrame:
+        tables = {"condition": self.conditions, "item": self.items, "level": self.levels,
+                  "sector": self.sectors, "leerlab": self.leerlabs, "success_factor": self.success_factors}
+        if kind not in tables:
+            raise ValueError(f"kind must be one of {', '.join(tables)}, not {kind!r}")
+        return tables[kind]
+
     def label(self, kind: str, code: str, lang: str = "nl") -> str:
-        """Display label of a condition, item, level, sector or leerlab code."""
-        table = {
-            "condition": self.conditions,
-            "item": self.items,
-            "level": self.levels,
-            "sector": self.sectors,
-            "leerlab": self.leerlabs,
-            "success_factor": self.success_factors,
-        }[kind]
+        """Display label of a condition, item, level, sector, leerlab or success-factor code."""
+        table = self._table(kind)
         row = table.loc[table["code"] == code]
         if row.empty:
             raise KeyError(f"{kind} {code!r} is not in the codebook")
@@ -159,14 +159,7 @@ class Codebook:
 
     def labels(self, kind: str, lang: str = "nl") -> dict[str, str]:
         """All display labels of one kind, code -> label, in codebook order."""
-        table = {
-            "condition": self.conditions,
-            "item": self.items,
-            "level": self.levels,
-            "sector": self.sectors,
-            "leerlab": self.leerlabs,
-            "success_factor": self.success_factors,
-        }[kind]
+        table = self._table(kind)
         return dict(zip(table["code"], table[_lang(lang)]))
 
     # ----------------------------------------------------------- matching
