@@ -162,3 +162,14 @@ def test_verdict_reads_rwg_and_ad_against_published_cutoffs():
     # the band between the stricter (A-1)/6 and A/6 is read as agreement on AD
     band = out[(out["ad_mean"] > 4 / 6) & (out["ad_mean"] < 5 / 6) & ok_r]
     assert len(band) > 0 and (band["verdict"] == "agreement").all()
+
+
+def test_partner_a_is_the_vmbo_school():
+    """Sides of het 8-tje and of the agreement table: vmbo (A) left, mbo (B) right, whatever the names."""
+    s = an.sample.generate(respondents_per_group=2, waves=1, seed=3)
+    vmbo = s.responses[s.responses["sector"] == "vmbo"].groupby("leerlab", observed=True)["partner"].first()
+    out = an.agreement(s, within=["leerlab"], min_n=2)
+    for leerlab, school in vmbo.astype(str).items():
+        assert set(out.loc[out["leerlab"] == leerlab, "partner_a"]) == {school}
+    nodes = an.level_nodes(s, min_n=2)
+    assert set(nodes.loc[nodes["side"] == "A", "partner"].astype(str)) == set(vmbo.astype(str))

@@ -563,18 +563,21 @@ def gap(survey: Survey | pd.DataFrame, between: str, a, b, by: str | Sequence[st
 
 # ---------------------------------------------------------------------- composite
 def partner_sides(responses: pd.DataFrame, within: list[str], between: str = "partner") -> pd.DataFrame:
-    """Label the partners of each ``within`` group "A" and "B" (sorted order of names).
+    """Label the partners of each ``within`` group "A" and "B": in sector order (vmbo before mbo), then name.
 
-    Returns a frame with the ``within`` columns, ``partner_a`` and
-    ``partner_b``; a third or later partner is left out (``side`` NaN).
+    Returns a frame with the ``within`` columns, ``between`` and ``side``; a
+    third or later partner is left out (``side`` None). Sector order comes
+    from the codebook (the ``sector`` categories); a partner without a sector
+    sorts last.
     """
     cols = within + [between]
-    p = responses.groupby(cols, observed=True).size().reset_index()[cols]
+    sector = responses["sector"].cat.codes.where(responses["sector"].notna(), np.iinfo(np.int8).max)
+    p = (responses.assign(_sector=sector).groupby(cols, observed=True)["_sector"].min().reset_index())
     p[between] = p[between].astype(str)
-    p = p.sort_values(cols)
+    p = p.sort_values(within + ["_sector", between])
     p["_rank"] = p.groupby(within, observed=True).cumcount() if within else np.arange(len(p))
     p["side"] = np.where(p["_rank"] == 0, "A", np.where(p["_rank"] == 1, "B", None))
-    return p.drop(columns="_rank")
+    return p.drop(columns=["_rank", "_sector"])
 
 
 def agreement(survey: Survey | pd.DataFrame, within: str | Sequence[str] = "leerlab", between: str = "partner", *,

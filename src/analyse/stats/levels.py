@@ -38,7 +38,7 @@ def level_nodes(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("l
     Returns
     -------
     DataFrame
-        The ``within`` columns, ``side`` (A/B, partners in sorted name order),
+        The ``within`` columns, ``side`` (A/B: vmbo before mbo, then by name),
         ``partner, level, condition`` and the columns of
         :func:`~analyse.condition_means` (``n, n_missing, mean, sd, se,
         ci_low, ci_high, median, share_agree, share_disagree, note``).
