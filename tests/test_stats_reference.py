@@ -266,3 +266,12 @@ def test_success_factor_scores(survey):
         assert got == [weakest]
         pit = survey.codebook.pitfalls.set_index("condition").loc[weakest, "nl"]
         assert (sf[(sf.leerlab == lab) & sf.weakest]["pitfall_nl"] == pit).all()
+
+
+def test_wave_change_holm_per_group_against_pingouin():
+    import pingouin as pg
+
+    out = an.wave_change(an.sample.generate(), by=["leerlab"])
+    for _, g in out.groupby("leerlab", observed=True):
+        _, expected = pg.multicomp(g["p"].to_numpy(), method="holm")
+        np.testing.assert_allclose(g["p_holm"], expected, rtol=0, atol=1e-12)

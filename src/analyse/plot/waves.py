@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..stats import MIN_GROUP_SIZE, condition_means
 from ..stats import wave_change as wave_change_table
-from ..stats._common import holm
 from ..survey import Survey
 from ._data import group_label, observed_order
 from ._theme import fmt_num, number_formatter, text
@@ -45,7 +44,8 @@ def wave_change(data: Survey, *, by: str = "leerlab", conditions=None, lang: str
     Returns
     -------
     Figure
-        With ``fig.analyse_data`` the change table plus a ``p_holm`` column;
+        With ``fig.analyse_data`` the change table of :func:`analyse.wave_change` (``p_holm``: Holm
+        across the conditions of each group) plus ``significant``;
         significant dumbbells are lines with ``gid="change|<group>|<condition>|sig"``.
 
     Examples
@@ -57,7 +57,6 @@ def wave_change(data: Survey, *, by: str = "leerlab", conditions=None, lang: str
     conditions = cb.condition_codes if conditions is None else list(conditions)
     change = wave_change_table(data, by=[by], min_n=min_n)
     change = change[change["condition"].astype(str).isin(conditions)].copy()
-    change["p_holm"] = holm(change["p"].to_numpy(float))   # one family: every change shown
     change["significant"] = change["p_holm"] < alpha
     means = condition_means(data, by=["wave", by], min_n=min_n)
     waves = observed_order(means, "wave")

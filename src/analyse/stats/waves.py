@@ -10,7 +10,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, join_notes, quiet
 from .agreement import gap_table
 from .scores import condition_scores
 
@@ -83,7 +83,8 @@ def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
         ``n_paired``, ``mean_from, mean_to`` (of the respondents used),
         ``diff`` (to - from), ``ci_low, ci_high``, ``effect`` and
         ``effect_type`` (``d_z`` paired, ``hedges_g`` independent), ``t, df,
-        p`` (paired t or Welch), ``np_test`` (``wilcoxon`` / ``mannwhitney``),
+        p`` (paired t or Welch), ``p_holm`` (Holm-adjusted across the
+        conditions of each group and pair of waves), ``np_test`` (``wilcoxon`` / ``mannwhitney``),
         ``np_stat, np_p, note``.
 
     Notes
@@ -143,4 +144,7 @@ def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
         raise ValueError("wave_change needs at least two waves")
     out = pd.concat(frames, ignore_index=True)
     out["condition"] = pd.Categorical(out["condition"].astype(str), categories=survey.codebook.condition_codes, ordered=True)
+    # One family per group and pair of waves: its five conditions, as in agreement().
+    family = out[by + ["wave_from"]].astype(str).agg("|".join, axis=1) if by else out["wave_from"]
+    out.insert(out.columns.get_loc("p") + 1, "p_holm", holm(out["p"], family))
     return out
