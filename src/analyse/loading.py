@@ -72,7 +72,7 @@ _FUZZY_MIN, _FUZZY_MARGIN, _FUZZY_MIN_LENGTH = 0.88, 0.03, 15
 
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
          columns: dict[str, str] | None = None, unfinished: str = "exclude",
-         max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES) -> Survey:
+         max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES, engine: str | None = None) -> Survey:
     """Load one or more exported result files into a validated Survey.
 
     Parameters
@@ -107,6 +107,11 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         Refuse an .xlsx that unpacks to more than this many bytes (default
         200 MB) before it is opened, so a damaged or malicious file cannot
         exhaust memory.
+    engine : {None, "calamine", "openpyxl"}
+        Reader of plain .xlsx workbooks: None (default) uses python-calamine
+        when installed (``pip install 'analyse[fast]'``), else openpyxl.
+        Workbooks with formulas or merged cells are always read by openpyxl.
+        Both give the same result; the switch exists to compare them.
 
     Returns
     -------
@@ -129,7 +134,8 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     cb = load_codebook(codebook)
     files = _resolve(source)
     waves = _wave_arguments(wave, len(files))
-    options = {"sheet": sheet, "explicit": columns or {}, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes}
+    options = {"sheet": sheet, "explicit": columns or {}, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes,
+               "engine": engine}
     parts = [_load_file(path, cb, waves[i], i + 1, **options) for i, path in enumerate(files)]
 
     responses = pd.concat([p[0] for p in parts], ignore_index=True)
@@ -214,8 +220,8 @@ def _wave_arguments(wave, n: int) -> list:
 
 # --------------------------------------------------------------------------- one file
 def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, explicit: dict[str, str],
-               unfinished: str, max_xlsx_bytes: int):
-    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes)
+               unfinished: str, max_xlsx_bytes: int, engine: str | None):
+    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine=engine)
     candidates = [table, *table.sheets]
     chosen = None
     for fuzzy in (False, True):  # an exact match anywhere beats a fuzzy one
@@ -236,18 +242,18 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
     if data_start > header_row + 1:
         rep.notes.append(f"rows {header_row + 2}-{data_start} under the header (row {header_row + 1}) are "
                          "platform header rows, not answers")
-    data = t.cells[data_start:]
+    cols = Columns(t.cells[data_start:])
     first_row_number = data_start + 1
     # Trailing empty rows are formatting, not data.
-    filled = ~blank_mask(data).all(axis=1)
-    last = int(np.nonzero(filled)[0].max()) + 1 if filled.any() else 0
-    if last < len(data):
-        rep.notes.append(f"{len(data) - last} empty row(s) after the last answer ignored")
-    data = data[:last]
-    if not len(data):
+    empty = cols.blank().all(axis=1)
+    last = int(np.nonzero(~empty)[0].max()) + 1 if (~empty).any() else 0
+    if last < len(empty):
+        rep.notes.append(f"{len(empty) - last} empty row(s) after the last answer ignored")
+    cols = cols.head(last)
+    if not last:
         raise SurveyError(f"the file has a header (row {header_row + 1}) but no data rows", file=path)
-    rep.rows_read = len(data)
-    _check_personal_content(headers, data, mapping)
+    rep.rows_read = last
+    _check_personal_content(headers, cols, mapping)
     rep.layout = _layout(headers, t, header_row, data_start, cb)
     for j, (kind, what) in mapping.items():
         h = headers[j]
@@ -262,29 +268,64 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
     rep.ignored = [headers[j] for j in range(len(headers)) if j not in mapping and headers[j]]
     _require_metadata(mapping, headers, path, cb)
 
-    rows = np.arange(first_row_number, first_row_number + len(data))
-    frame, comments, excluded = _validate(data, headers, mapping, cb, str(path), rows, wave_arg, position, rep,
-                                          unfinished)
+    rows = np.arange(first_row_number, first_row_number + last)
+    frame, comments, excluded = _validate(cols, empty[:last], headers, mapping, cb, str(path), rows, wave_arg,
+                                          position, rep, unfinished)
     rep.kept = len(frame)
     return frame, comments, excluded, rep
 
 
 def _header_text(h) -> str:
-    return "" if h is None else str(h).strip()
+    return "" if h is None else _cell_text(h).strip()
 
 
-def blank_mask(cells: np.ndarray) -> np.ndarray:
-    """Boolean array: the cell is None, NaN or only whitespace."""
-    if cells.size == 0:
-        return np.zeros(cells.shape, dtype=bool)
-    frame = pd.DataFrame(cells)
-    out = frame.isna().to_numpy()
-    for j in range(frame.shape[1]):  # per column, not per row
-        col = frame[j]
-        is_text = col.map(type).eq(str).to_numpy()
-        if is_text.any():
-            out[is_text, j] = col[is_text].str.strip().eq("").to_numpy()
-    return out
+class Columns:
+    """The data cells, each column factorised once.
+
+    Every rule of the loader runs on a column's distinct values and is spread
+    over its rows by index: a column of 100,000 answers holds a handful of
+    labels, so the work does not grow with the respondents.
+    """
+
+    def __init__(self, cells: np.ndarray, factors: dict | None = None):
+        self.cells = cells
+        self._factors = factors or {}
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    @property
+    def width(self) -> int:
+        return self.cells.shape[1]
+
+    def factor(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """``codes`` (-1 for None/NaN) and the distinct values of column ``j``."""
+        if j not in self._factors:
+            codes, uniques = pd.factorize(self.cells[:, j], use_na_sentinel=True)
+            self._factors[j] = (codes, np.asarray(uniques, dtype=object))
+        return self._factors[j]
+
+    def map(self, j: int, fn, na=None, dtype=object) -> np.ndarray:
+        """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``."""
+        codes, uniques = self.factor(j)
+        values = np.empty(len(uniques) + 1, dtype=dtype)
+        for i, u in enumerate(uniques):
+            values[i] = fn(u)
+        values[-1] = na  # code -1 indexes the last slot
+        return values[codes]
+
+    def distinct(self, j: int) -> np.ndarray:
+        return self.factor(j)[1]
+
+    def head(self, n: int) -> "Columns":
+        return Columns(self.cells[:n], {j: (c[:n], u) for j, (c, u) in self._factors.items()})
+
+    def blank(self) -> np.ndarray:
+        """Boolean (rows, columns): the cell is None, NaN or only whitespace."""
+        out = np.zeros(self.cells.shape, dtype=bool)
+        for j in range(self.width):
+            out[:, j] = self.map(j, _is_blank, True, bool)
+        return out
 
 
 def _is_blank(v) -> bool:
@@ -539,12 +580,12 @@ def _col_letter(j: int) -> str:
     return get_column_letter(j + 1)
 
 
-def _check_personal_content(headers: list[str], data: np.ndarray, mapping: dict) -> None:
+def _check_personal_content(headers: list[str], cols: Columns, mapping: dict) -> None:
     """Unmapped columns whose cells hold e-mail or IP addresses are personal data."""
-    for j in range(data.shape[1]):
+    for j in range(cols.width):
         if j in mapping or j >= len(headers):
             continue
-        values = [v for v in pd.unique(data[:, j]) if isinstance(v, str)]
+        values = [v for v in cols.distinct(j) if isinstance(v, str)]
         if any(_EMAIL.search(v) or _IPV4.search(v) for v in values):
             mapping[j] = ("personal", "")
 
@@ -560,71 +601,67 @@ def _require_metadata(mapping: dict, headers: list[str], path: Path, cb: Codeboo
 
 
 # --------------------------------------------------------------------------- cells
-def scores_from_cells(values: np.ndarray, cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and problem codes for one column of answers.
+def scores_from_cells(cols: Columns, j: int, cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and problem codes for column ``j`` of answers.
 
     Labels are matched after :func:`~analyse.codebook.normalise`; numbers must
     be scale points (a decimal comma is read as a point). Returns float scores
     (NaN = no answer) and an object array of reason codes (None = fine).
     """
-    s = pd.Series(values, dtype=object)
-    labels = cb.answer_labels
-    uniques = pd.unique(s)
-    score_of: dict = {}
-    reason_of: dict = {}
+    codes, uniques = cols.factor(j)
+    pairs = [_answer(u, cb) for u in uniques] + [(np.nan, None)]  # last: None/NaN cells (code -1)
+    scores = np.array([p[0] for p in pairs], dtype=float)
+    reasons = np.empty(len(pairs), dtype=object)
+    reasons[:] = [p[1] for p in pairs]
+    return scores[codes], reasons[codes]
+
+
+def _answer(u, cb: Codebook) -> tuple[float, str | None]:
+    """Score and problem code (None = fine) of one distinct answer."""
+    if _is_blank(u):
+        return np.nan, None
+    if isinstance(u, str):
+        key = normalise(u)
+        if key in cb.answer_labels:
+            return cb.answer_labels[key], None
+        if key.startswith("="):
+            return np.nan, "formula"
+        try:
+            number = float(key.replace(",", "."))
+        except ValueError:
+            return np.nan, "unknown_label"
+    elif isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool):
+        number = float(u)
+    else:
+        return np.nan, "unknown_label"
     points = cb.scale_points
-    for u in uniques:  # a column has a handful of distinct answers
-        if _is_blank(u):
-            score_of[u], reason_of[u] = np.nan, None
-            continue
-        if isinstance(u, str):
-            key = normalise(u)
-            if key in labels:
-                score_of[u], reason_of[u] = labels[key], None
-                continue
-            if key.startswith("="):
-                score_of[u], reason_of[u] = np.nan, "formula"
-                continue
-            try:
-                number = float(key.replace(",", "."))
-            except ValueError:
-                score_of[u], reason_of[u] = np.nan, "unknown_label"
-                continue
-        elif isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool):
-            number = float(u)
-        else:
-            score_of[u], reason_of[u] = np.nan, "unknown_label"
-            continue
-        if np.isin(number, points):
-            score_of[u], reason_of[u] = number, None
-        elif points.min() < number < points.max():
-            score_of[u], reason_of[u] = np.nan, "fractional_score"
-        else:
-            score_of[u], reason_of[u] = np.nan, "out_of_range"
-    reasons = s.map(reason_of).to_numpy(dtype=object)
-    reasons[pd.isna(reasons)] = None  # NaN cells look up as NaN, not as their None
-    return s.map(score_of).to_numpy(dtype=float), reasons
+    if np.isin(number, points):
+        return number, None
+    if points.min() < number < points.max():
+        return np.nan, "fractional_score"
+    return np.nan, "out_of_range"
 
 
-def _text_cells(values: np.ndarray) -> pd.Series:
-    """Cells as stripped text; NA for blanks; whole numbers without '.0'."""
-    def as_text(v):
-        if _is_blank(v):
-            return pd.NA
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if hasattr(v, "date") and hasattr(v, "isoformat"):
-            return v.date().isoformat() if hasattr(v, "hour") and not (v.hour or v.minute or v.second) else v.isoformat()
-        return re.sub(r"\s+", " ", str(v)).strip()
-    s = pd.Series(values, dtype=object)
-    return s.map(dict((u, as_text(u)) for u in pd.unique(s))).astype("string")
+def _as_text(v):
+    """A cell as stripped text; NA for blanks; whole numbers without '.0'."""
+    if _is_blank(v):
+        return pd.NA
+    if hasattr(v, "date") and hasattr(v, "isoformat"):
+        return v.date().isoformat() if hasattr(v, "hour") and not (v.hour or v.minute or v.second) else v.isoformat()
+    return re.sub(r"\s+", " ", _cell_text(v)).strip()
 
 
-def _coded(values: np.ndarray, synonyms: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    text = _text_cells(values)
-    norm = text.map(lambda v: normalise(v) if pd.notna(v) else v, na_action="ignore")
-    code = norm.map(synonyms)
-    return text, code
+def _text_cells(cols: Columns, j: int) -> pd.Series:
+    """Column ``j`` as stripped text (see :func:`_as_text`)."""
+    return pd.Series(cols.map(j, _as_text, pd.NA), dtype="string")
+
+
+def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Column ``j`` as text and as the code its normalised text is a synonym of (NaN: none)."""
+    def code(v):
+        text = _as_text(v)
+        return np.nan if text is pd.NA else synonyms.get(normalise(text), np.nan)
+    return _text_cells(cols, j), pd.Series(cols.map(j, code, np.nan), dtype=object)
 
 
 def _unescape_text(text: str) -> str:
@@ -634,15 +671,16 @@ def _unescape_text(text: str) -> str:
     return text
 
 
-def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, unfinished="exclude"):
-    n = len(data)
+def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, position, rep,
+              unfinished="exclude"):
+    n = len(cols)
     ncol = len(headers)
     reasons = np.full((n, ncol), None, dtype=object)
-    empty = blank_mask(data).all(axis=1)
     items_by_col = {j: what for j, (kind, what) in mapping.items() if kind == "item"}
-    scores = pd.DataFrame(np.nan, index=range(n), columns=cb.item_codes)
+    score_cols = {code: np.full(n, np.nan) for code in cb.item_codes}
     for j, code in items_by_col.items():
-        scores[code], reasons[:, j] = scores_from_cells(data[:, j], cb)
+        score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb)
+    scores = pd.DataFrame(score_cols)
     meta_cols = {what: j for j, (kind, what) in mapping.items() if kind == "meta"}
     frame = pd.DataFrame(index=range(n))
 
@@ -650,12 +688,12 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, u
     stem = Path(file).stem
     if "respondent_id" in meta_cols:
         j = meta_cols["respondent_id"]
-        ids = _text_cells(data[:, j])
+        ids = _text_cells(cols, j)
         reasons[ids.isna().to_numpy() & (reasons[:, j] == None), j] = "missing_id"  # noqa: E711
         id_column = headers[j]
     elif "id_generic" in meta_cols:
         j = meta_cols["id_generic"]
-        ids = stem + "#" + _text_cells(data[:, j])
+        ids = stem + "#" + _text_cells(cols, j)
         reasons[ids.isna().to_numpy(), j] = "missing_id"
         id_column = headers[j]
         rep.notes.append(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
@@ -669,7 +707,7 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, u
     # wave
     if "wave" in meta_cols:
         j = meta_cols["wave"]
-        waves = _text_cells(data[:, j])
+        waves = _text_cells(cols, j)
         reasons[waves.isna().to_numpy(), j] = "missing_wave"
         rep.wave_rule = f"from column {headers[j]!r}"
     else:
@@ -690,21 +728,23 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, u
             frame[role] = pd.NA
             continue
         j = meta_cols[role]
-        text, code = _coded(data[:, j], cb.synonyms(role))
+        text, code = _coded(cols, j, cb.synonyms(role))
         blank = text.isna().to_numpy()
         if required:
             reasons[blank, j] = missing
         reasons[~blank & code.isna().to_numpy(), j] = unknown
         frame[role] = code
     j = meta_cols["partner"]
-    partner = _text_cells(data[:, j])
+    partner = _text_cells(cols, j)
     reasons[partner.isna().to_numpy(), j] = "missing_partner"
     frame["partner"] = partner
 
-    _completion_reasons(data, meta_cols, cb, reasons, unfinished, rep)
-    # A formula Excel never computed is not an answer, whatever column it is in.
+    _completion_reasons(cols, meta_cols, cb, reasons, unfinished, rep)
+    # A formula Excel never computed is not an answer, whatever column it is in. A FormulaCell equals
+    # the text of its formula, so only a column with text starting "=" is checked cell by cell.
     for j in mapping:
-        reasons[pd.Series(data[:, j], dtype=object).map(type).eq(FormulaCell).to_numpy(), j] = "formula"
+        if any(isinstance(u, str) and u.startswith("=") for u in cols.distinct(j)):
+            reasons[[type(v) is FormulaCell for v in cols.cells[:, j]], j] = "formula"
 
     reasons[empty, :] = None
     answered = scores.notna().any(axis=1).to_numpy()
@@ -720,7 +760,7 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, u
 
     bad_idx = np.nonzero(bad)[0]
     columns = [headers[first_col[i]] if row_bad[i] else "" for i in bad_idx]
-    values = [_cell_text(data[i, first_col[i]]) if row_bad[i] else "" for i in bad_idx]
+    values = [_cell_text(cols.cells[i, first_col[i]]) if row_bad[i] else "" for i in bad_idx]
     n_problems = has_problem.sum(axis=1)
     excluded = pd.DataFrame({
         "file": file, "row": rows[bad_idx], "column": columns, "value": values,
@@ -735,31 +775,31 @@ def _validate(data, headers, mapping, cb, file, rows, wave_arg, position, rep, u
     out["_id_column"] = id_column
 
     comment_cols = [(j, what) for j, (kind, what) in mapping.items() if kind == "comment"]
-    comments = _comments(data, keep, comment_cols, out, rep)
+    comments = _comments(cols, keep, comment_cols, out, rep)
     return out[META + cb.item_codes + ["_file", "_row", "_id_column"]], comments, excluded
 
 
-def _completion_reasons(data, meta_cols: dict, cb: Codebook, reasons: np.ndarray, unfinished: str,
+def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: np.ndarray, unfinished: str,
                         rep: FileReport) -> None:
     """Mark previews/tests/spam and unfinished responses from the platform's bookkeeping columns."""
     values = cb.raw["columns"]
     flags = {}  # column -> (reason, boolean mask)
     if "status" in meta_cols:
         j = meta_cols["status"]
-        status = _coded(data[:, j], {normalise(v): "x" for v in values.get("preview_status", [])})[1]
+        status = _coded(cols, j, {normalise(v): "x" for v in values.get("preview_status", [])})[1]
         flags[j] = ("preview", status.notna().to_numpy())
     if "finished" in meta_cols:
         j = meta_cols["finished"]
-        finished = _coded(data[:, j], {normalise(v): "x" for v in values.get("not_finished", [])})[1]
+        finished = _coded(cols, j, {normalise(v): "x" for v in values.get("not_finished", [])})[1]
         flags[j] = ("not_finished", finished.notna().to_numpy())
     if "progress" in meta_cols:
         j = meta_cols["progress"]
-        progress = pd.to_numeric(_text_cells(data[:, j]).str.replace(",", ".").str.rstrip("%"), errors="coerce")
+        progress = pd.to_numeric(_text_cells(cols, j).str.replace(",", ".").str.rstrip("%"), errors="coerce")
         flags[j] = ("not_finished", (progress < 100).fillna(False).to_numpy(dtype=bool))
     if "submitted" in meta_cols:
         j = meta_cols["submitted"]
-        flags[j] = ("not_finished", _text_cells(data[:, j]).isna().to_numpy())
-    unfinished_rows = np.zeros(len(data), dtype=bool)
+        flags[j] = ("not_finished", _text_cells(cols, j).isna().to_numpy())
+    unfinished_rows = np.zeros(len(cols), dtype=bool)
     for j, (reason, mask) in flags.items():
         if reason == "not_finished" and unfinished == "keep":
             unfinished_rows |= mask
@@ -770,13 +810,18 @@ def _completion_reasons(data, meta_cols: dict, cb: Codebook, reasons: np.ndarray
 
 
 def _redact(text: pd.Series) -> pd.Series:
-    """E-mail and IP addresses replaced by a placeholder."""
+    """E-mail and IP addresses replaced by a placeholder (as :func:`_comment_text` does)."""
     return (text.str.replace(_EMAIL, "[e-mail verwijderd]", regex=True)
             .str.replace(_IPV4, "[ip verwijderd]", regex=True))
 
 
 def _cell_text(v) -> str:
-    return "" if _is_blank(v) else str(v)
+    """A cell as shown; a whole float without '.0', as Excel shows it (calamine reads every number as float)."""
+    if _is_blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
@@ -808,24 +853,35 @@ def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook)
     return text
 
 
-def _comments(data, keep, comment_cols, kept: pd.DataFrame, rep: FileReport) -> pd.DataFrame:
+def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, rep: FileReport) -> pd.DataFrame:
     parts = []
     redacted = 0
     for j, condition in comment_cols:
-        text = _text_cells(data[keep, j]).reset_index(drop=True)
-        has = text.notna()
-        t = text[has].astype(str).map(_unescape_text)
-        hits = t.str.contains(_EMAIL) | t.str.contains(_IPV4)
+        text = cols.map(j, _comment_text, pd.NA)[keep]
+        has = ~pd.isna(text)
+        hits = cols.map(j, _has_address, False, bool)[keep]
         redacted += int(hits.sum())
-        t = _redact(t)
         parts.append(pd.DataFrame({
-            "respondent_id": kept.loc[has.to_numpy(), "respondent_id"].astype(str).to_numpy(),
-            "wave": kept.loc[has.to_numpy(), "wave"].astype(str).to_numpy(),
-            "condition": condition, "text": t.to_numpy(),
-            "_file": kept.loc[has.to_numpy(), "_file"].to_numpy(), "_row": kept.loc[has.to_numpy(), "_row"].to_numpy(),
+            "respondent_id": kept.loc[has, "respondent_id"].astype(str).to_numpy(),
+            "wave": kept.loc[has, "wave"].astype(str).to_numpy(),
+            "condition": condition, "text": text[has],
+            "_file": kept.loc[has, "_file"].to_numpy(), "_row": kept.loc[has, "_row"].to_numpy(),
         }))
     if redacted:
         rep.notes.append(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder")
     if not parts:
         return pd.DataFrame(columns=["respondent_id", "wave", "condition", "text", "_file", "_row"])
     return pd.concat(parts, ignore_index=True)
+
+
+def _comment_text(v):
+    """An open answer as kept: text, our CSV escape undone, addresses replaced; NA when blank."""
+    text = _as_text(v)
+    if text is pd.NA:
+        return text
+    return _IPV4.sub("[ip verwijderd]", _EMAIL.sub("[e-mail verwijderd]", _unescape_text(text)))
+
+
+def _has_address(v) -> bool:
+    text = _as_text(v)
+    return text is not pd.NA and bool(_EMAIL.search(text) or _IPV4.search(text))
