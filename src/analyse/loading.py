@@ -146,7 +146,9 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     # The same person twice in one wave: keep the first row, exclude the later ones.
     dup = responses.duplicated(["respondent_id", "wave"], keep="first")
     if dup.any():
-        first = responses.drop_duplicates(["respondent_id", "wave"]).set_index(["respondent_id", "wave"])
+        # Only the first rows of the repeated keys are indexed, not the whole wave.
+        firsts = responses.duplicated(["respondent_id", "wave"], keep=False) & ~dup
+        first = responses.loc[firsts].set_index(["respondent_id", "wave"])
         d = responses.loc[dup]
         seen = first.loc[list(zip(d["respondent_id"], d["wave"]))]
         excluded.append(pd.DataFrame({
@@ -245,7 +247,7 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
     cols = Columns(t.cells[data_start:])
     first_row_number = data_start + 1
     # Trailing empty rows are formatting, not data.
-    empty = cols.blank().all(axis=1)
+    empty = cols.empty_rows(first=sorted(j for j, (kind, _) in mapping.items() if kind == "item"))
     last = int(np.nonzero(~empty)[0].max()) + 1 if (~empty).any() else 0
     if last < len(empty):
         rep.notes.append(f"{len(empty) - last} empty row(s) after the last answer ignored")
@@ -270,7 +272,7 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
 
     rows = np.arange(first_row_number, first_row_number + last)
     frame, comments, excluded = _validate(cols, empty[:last], headers, mapping, cb, str(path), rows, wave_arg,
-                                          position, rep, unfinished)
+                                          position, rep, unfinished, t.formula_cells)
     rep.kept = len(frame)
     return frame, comments, excluded, rep
 
@@ -320,11 +322,24 @@ class Columns:
     def head(self, n: int) -> "Columns":
         return Columns(self.cells[:n], {j: (c[:n], u) for j, (c, u) in self._factors.items()})
 
-    def blank(self) -> np.ndarray:
-        """Boolean (rows, columns): the cell is None, NaN or only whitespace."""
-        out = np.zeros(self.cells.shape, dtype=bool)
-        for j in range(self.width):
-            out[:, j] = self.map(j, _is_blank, True, bool)
+    def empty_rows(self, first: Sequence[int] = ()) -> np.ndarray:
+        """Boolean per row: every cell is None, NaN or only whitespace.
+
+        The columns in ``first`` (the answers: few distinct values, factorised
+        anyway) are looked at in full; the others only on the rows still blank, which
+        after a few answer columns are the empty rows alone.
+        """
+        candidates = np.arange(len(self))
+        for j in dict.fromkeys([*first, *range(self.width)]):
+            if not len(candidates):
+                break
+            if j in first:
+                blank = self.map(j, _is_blank, True, bool)[candidates]
+            else:
+                blank = np.fromiter(map(_is_blank, self.cells[candidates, j]), bool, len(candidates))
+            candidates = candidates[blank]
+        out = np.zeros(len(self), dtype=bool)
+        out[candidates] = True
         return out
 
 
@@ -609,21 +624,22 @@ def scores_from_cells(cols: Columns, j: int, cb: Codebook) -> tuple[np.ndarray, 
     (NaN = no answer) and an object array of reason codes (None = fine).
     """
     codes, uniques = cols.factor(j)
-    pairs = [_answer(u, cb) for u in uniques] + [(np.nan, None)]  # last: None/NaN cells (code -1)
+    labels, points = cb.answer_labels, cb.scale_points  # properties: computed once per column, not per value
+    pairs = [_answer(u, labels, points) for u in uniques] + [(np.nan, None)]  # last: None/NaN cells (code -1)
     scores = np.array([p[0] for p in pairs], dtype=float)
     reasons = np.empty(len(pairs), dtype=object)
     reasons[:] = [p[1] for p in pairs]
     return scores[codes], reasons[codes]
 
 
-def _answer(u, cb: Codebook) -> tuple[float, str | None]:
+def _answer(u, labels: dict[str, float], points: np.ndarray) -> tuple[float, str | None]:
     """Score and problem code (None = fine) of one distinct answer."""
     if _is_blank(u):
         return np.nan, None
     if isinstance(u, str):
         key = normalise(u)
-        if key in cb.answer_labels:
-            return cb.answer_labels[key], None
+        if key in labels:
+            return labels[key], None
         if key.startswith("="):
             return np.nan, "formula"
         try:
@@ -634,7 +650,6 @@ def _answer(u, cb: Codebook) -> tuple[float, str | None]:
         number = float(u)
     else:
         return np.nan, "unknown_label"
-    points = cb.scale_points
     if np.isin(number, points):
         return number, None
     if points.min() < number < points.max():
@@ -643,7 +658,9 @@ def _answer(u, cb: Codebook) -> tuple[float, str | None]:
 
 
 def _as_text(v):
-    """A cell as stripped text; NA for blanks; whole numbers without '.0'."""
+    """A cell as stripped text, runs of whitespace as one space; NA for blanks; whole numbers without '.0'."""
+    if type(v) is str:  # the common case first; str.split() splits on what re's \s matches
+        return " ".join(v.split()) or pd.NA
     if _is_blank(v):
         return pd.NA
     if hasattr(v, "date") and hasattr(v, "isoformat"):
@@ -672,7 +689,7 @@ def _unescape_text(text: str) -> str:
 
 
 def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, position, rep,
-              unfinished="exclude"):
+              unfinished="exclude", formula_cells=False):
     n = len(cols)
     ncol = len(headers)
     reasons = np.full((n, ncol), None, dtype=object)
@@ -741,9 +758,9 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
 
     _completion_reasons(cols, meta_cols, cb, reasons, unfinished, rep)
     # A formula Excel never computed is not an answer, whatever column it is in. A FormulaCell equals
-    # the text of its formula, so only a column with text starting "=" is checked cell by cell.
-    for j in mapping:
-        if any(isinstance(u, str) and u.startswith("=") for u in cols.distinct(j)):
+    # the text of its formula, so it is told by type, cell by cell, in the rare workbook that has one.
+    if formula_cells:
+        for j in mapping:
             reasons[[type(v) is FormulaCell for v in cols.cells[:, j]], j] = "formula"
 
     reasons[empty, :] = None

@@ -59,6 +59,7 @@ class RawTable:
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
     sheets: list["RawTable"] = field(default_factory=list, repr=False)  # the other sheets of a workbook
+    formula_cells: bool = False  # holds a FormulaCell (a formula without a saved value)
 
 
 def read_table(path: Path, *, sheet: str | int | None = None,
@@ -288,6 +289,7 @@ def _resolve_formulas(table: RawTable, formulas: np.ndarray) -> None:
         cells[:h, j][missing] = [FormulaCell(t) for t in text[missing]]
         cached += int(is_formula.sum() - missing.sum())
         used += int(missing.sum())
+    table.formula_cells = used > 0
     if cached:
         table.notes.append(f"{cached} formula cell(s): the value Excel computed and saved is used")
     if used:
