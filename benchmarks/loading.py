@@ -1,0 +1,98 @@
+"""Loading: ``an.load`` on a generated 100,000-respondent .xlsx and .csv, side by side with pandas.
+
+What is timed, per file (median of several runs, all in one process):
+
+* ``an.load`` — reading, header recognition, validation, every rule of the loader;
+* pandas' bare read (``read_excel(engine="openpyxl")`` / ``read_csv(sep=";")``), and the
+  bare read plus "the same mapping": each answer column's labels mapped to scores
+  (normalised label -> score, per distinct value) — the least a researcher would do by hand;
+* the fast reader's bare read (python-calamine ``to_python`` of the sheet), when installed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import analyse as an
+from analyse.codebook import normalise
+
+from .common import cached, median_time, sample_survey
+
+
+def _files(n: int):
+    survey = sample_survey(n)
+    xlsx = cached(f"msforms_{n}.xlsx", lambda p: an.sample.write_msforms_xlsx(survey, p, "1"))
+    csv = cached(f"dutch_{n}.csv", lambda p: an.sample.write_dutch_csv(survey, p, "1"))
+    return xlsx, csv
+
+
+def _map_scores(frame: pd.DataFrame, item_headers: list[str], labels: dict) -> pd.DataFrame:
+    """Labels (or numeric codes) of the answer columns as scores, looked up once per distinct value."""
+    out = frame.copy()
+    for h in item_headers:
+        col = frame[h]
+        lookup = {u: labels.get(normalise(u), pd.to_numeric(u, errors="coerce")) for u in col.dropna().unique()}
+        out[h] = col.map(lookup)
+    return out
+
+
+def _calamine_read(path) -> list:
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    try:
+        return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    finally:
+        wb.close()
+
+
+def run(quick: bool, log=print) -> list[str]:
+    n = 10_000 if quick else 100_000
+    repeat = 3
+    slow_repeat = 2   # pandas + openpyxl takes minutes at 100k
+    xlsx, csv = _files(n)
+    labels = an.load_codebook().answer_labels
+    items = {p: [h for h, _ in an.load(p).report().files[0].items] for p in (xlsx, csv)}
+    frames = {}  # the pandas reads, kept to time the mapping alone (the openpyxl read is not repeated for it)
+
+    def read(kind, fn):
+        frames[kind] = fn()
+
+    blocks = [
+        ("xlsx", "an.load", lambda: an.load(xlsx), repeat),
+        ("xlsx", "pandas.read_excel(openpyxl)",
+         lambda: read("xlsx", lambda: pd.read_excel(xlsx, engine="openpyxl", dtype=object)), slow_repeat),
+        ("xlsx", "mapping (on that frame)", lambda: _map_scores(frames["xlsx"], items[xlsx], labels), repeat),
+        ("csv", "an.load", lambda: an.load(csv), repeat),
+        ("csv", "pandas.read_csv", lambda: read("csv", lambda: pd.read_csv(csv, sep=";", encoding="cp1252")), repeat),
+        ("csv", "mapping (on that frame)", lambda: _map_scores(frames["csv"], items[csv], labels), repeat),
+    ]
+    if quick:
+        blocks.insert(1, ("xlsx", "an.load(engine='openpyxl')", lambda: an.load(xlsx, engine="openpyxl"), 1))
+    try:
+        import python_calamine  # noqa: F401
+        blocks.insert(1, ("xlsx", "python-calamine bare read", lambda: _calamine_read(xlsx), repeat))
+    except ImportError:
+        log("loading: python-calamine is not installed; an.load uses openpyxl")
+    times = {}
+    for kind, name, fn, rep in blocks:
+        times[(kind, name)] = median_time(fn, rep)
+        log(f"  {kind:4s} {name:40s} {times[(kind, name)]:8.2f} s")
+    t = lambda kind, name: times.get((kind, name))  # noqa: E731
+    for kind, name in (("xlsx", "pandas.read_excel(openpyxl)"), ("csv", "pandas.read_csv")):
+        times[(kind, name + " + mapping")] = t(kind, name) + t(kind, "mapping (on that frame)")
+    ratios = [f"- xlsx: pandas.read_excel(openpyxl) + mapping / an.load = "
+              f"**{t('xlsx', 'pandas.read_excel(openpyxl) + mapping') / t('xlsx', 'an.load'):.0f}x** (target >= 10x)"]
+    if t("xlsx", "python-calamine bare read"):
+        ratios.append(f"- xlsx: an.load / calamine bare read = "
+                      f"**{t('xlsx', 'an.load') / t('xlsx', 'python-calamine bare read'):.2f}x** (target <= 1.5x)")
+    ratios.append(f"- csv: an.load / pandas.read_csv = **{t('csv', 'an.load') / t('csv', 'pandas.read_csv'):.2f}x** "
+                  "(target <= 2x); an.load / (pandas.read_csv + mapping) = "
+                  f"{t('csv', 'an.load') / t('csv', 'pandas.read_csv + mapping'):.2f}x")
+    lines = [f"## Loading {n:,} respondents", "",
+             f"Files from `analyse.sample.generate` written by `write_msforms_xlsx` ({xlsx.stat().st_size / 2**20:.1f} MB) "
+             f"and `write_dutch_csv` ({csv.stat().st_size / 2**20:.1f} MB). Median of {repeat} runs "
+             f"({slow_repeat} for the openpyxl rows). \"mapping\" = answer labels/codes to scores per column, "
+             "per distinct value.", "", "| file | what | seconds |", "|---|---|---:|"]
+    lines += [f"| {kind} | {name} | {sec:.2f} |" for (kind, name), sec in times.items()]
+    return lines + [""] + ratios + [""]
