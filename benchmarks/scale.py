@@ -63,7 +63,7 @@ def run(quick: bool, log=print) -> list[str]:
         log(f"  scale {r['n']:>9,}: load {r['load']:.2f} s, statistics {r['stats']:.2f} s, peak {r['peak_mib']:.0f} MiB")
     n = np.array([r["n"] for r in rows], dtype=float)
     total = np.array([r["load"] + r["stats"] for r in rows])
-    big = n >= 10_000
+    big = n >= 5 * n.min()  # from the second size up
     lines = ["## Scale: load (canonical CSV) + every statistic", "",
              f"By {' x '.join(BY)} (5 groups); every statistic of the statistics table above, once each. "
              f"Median of {repeat} run(s) per size, each size in a fresh subprocess; peak = its maximum RSS.", "",
