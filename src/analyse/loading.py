@@ -33,16 +33,17 @@ Rules (also in the README):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .cells import Columns, _cell_text, _coded, _comment_text, _has_address, _redact, _text_cells, scores_from_cells
 from .codebook import Codebook, load_codebook, normalise
 from .errors import SurveyError
+from .headers import _check_personal_content, _find_header, _layout, _require_metadata
 from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, RawTable, read_table
-from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Survey, natural_key
+from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Survey
 
 __all__ = ["load"]
 
@@ -189,6 +190,8 @@ def _first_problem(excluded: pd.DataFrame) -> str:
 
 
 # --------------------------------------------------------------------------- files
+
+
 def _resolve(source) -> list[Path]:
     if isinstance(source, (str, Path)):
         source = [source]
@@ -221,6 +224,8 @@ def _wave_arguments(wave, n: int) -> list:
 
 
 # --------------------------------------------------------------------------- one file
+
+
 def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, explicit: dict[str, str],
                unfinished: str, max_xlsx_bytes: int, engine: str | None):
     table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine=engine)
@@ -277,93 +282,6 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
     return frame, comments, excluded, rep
 
 
-def _header_text(h) -> str:
-    return "" if h is None else _cell_text(h).strip()
-
-
-class Columns:
-    """The data cells, each column factorised once.
-
-    Every rule of the loader runs on a column's distinct values and is spread
-    over its rows by index: a column of 100,000 answers holds a handful of
-    labels, so the work does not grow with the respondents.
-    """
-
-    def __init__(self, cells: np.ndarray, factors: dict | None = None):
-        self.cells = cells
-        self._factors = factors or {}
-
-    def __len__(self) -> int:
-        return len(self.cells)
-
-    @property
-    def width(self) -> int:
-        return self.cells.shape[1]
-
-    def factor(self, j: int) -> tuple[np.ndarray, np.ndarray]:
-        """``codes`` (-1 for None/NaN) and the distinct values of column ``j``."""
-        if j not in self._factors:
-            codes, uniques = pd.factorize(self.cells[:, j], use_na_sentinel=True)
-            self._factors[j] = (codes, np.asarray(uniques, dtype=object))
-        return self._factors[j]
-
-    def map(self, j: int, fn, na=None, dtype=object) -> np.ndarray:
-        """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``."""
-        codes, uniques = self.factor(j)
-        values = np.empty(len(uniques) + 1, dtype=dtype)
-        for i, u in enumerate(uniques):
-            values[i] = fn(u)
-        values[-1] = na  # code -1 indexes the last slot
-        return values[codes]
-
-    def distinct(self, j: int) -> np.ndarray:
-        return self.factor(j)[1]
-
-    def head(self, n: int) -> "Columns":
-        return Columns(self.cells[:n], {j: (c[:n], u) for j, (c, u) in self._factors.items()})
-
-    def empty_rows(self, first: Sequence[int] = ()) -> np.ndarray:
-        """Boolean per row: every cell is None, NaN or only whitespace.
-
-        The columns in ``first`` (the answers: few distinct values, factorised
-        anyway) are looked at in full; the others only on the rows still blank, which
-        after a few answer columns are the empty rows alone.
-        """
-        candidates = np.arange(len(self))
-        for j in dict.fromkeys([*first, *range(self.width)]):
-            if not len(candidates):
-                break
-            if j in first:
-                blank = self.map(j, _is_blank, True, bool)[candidates]
-            else:
-                blank = np.fromiter(map(_is_blank, self.cells[candidates, j]), bool, len(candidates))
-            candidates = candidates[blank]
-        out = np.zeros(len(self), dtype=bool)
-        out[candidates] = True
-        return out
-
-
-def _is_blank(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
-
-
-def _layout(headers: list[str], t: RawTable, header_row: int, data_start: int, cb: Codebook) -> str:
-    if t.kind == "sav":
-        return "SPSS (.sav)"
-    if data_start > header_row + 1:
-        between = t.cells[header_row + 1:data_start]
-        if _has_import_ids(between[-1]):
-            return f"Qualtrics ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, three header rows)"
-        return f"SurveyMonkey ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, two header rows)"
-    if header_row > 0 and _subheader_row(t.cells[header_row], cb):
-        return f"SurveyMonkey ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, two header rows)"
-    norm = {normalise(h) for h in headers}
-    for name, signature in _LAYOUTS:
-        if signature <= norm:
-            return name
-    return "table with statements as column headers"
-
-
 def _refuse_unmatched(path: Path, candidates: list[RawTable]):
     """No statement found: say why as precisely as the headers allow."""
     first_rows = [normalise(c) for t in candidates for c in t.cells[:10].ravel() if isinstance(c, str)]
@@ -377,317 +295,7 @@ def _refuse_unmatched(path: Path, candidates: list[RawTable]):
                       f"column headers, or pass columns={{header: item code}}", file=path)
 
 
-# --------------------------------------------------------------------------- columns
-def _strip_prefix(text: str, cb: Codebook) -> list[str]:
-    """Variants of a normalised header to try, most literal first."""
-    text = _strip_lime_code(text)
-    out = [text]
-    s = re.sub(r"^(?:q|vraag|question)?\s*\d+(?:\.\d+)*\s*[.):-]?\s+", "", text)
-    names = "|".join(re.escape(normalise(n)) for n in
-                     [*cb.conditions["code"], *cb.conditions["nl"], *cb.conditions["en"]])
-    s2 = re.sub(rf"^(?:{names})\s*(?:-|–|:|\|)\s*", "", s)
-    out += [s, s2]
-    if " - " in text:  # Qualtrics matrix: "<question text> - <statement>"
-        out.append(text.rsplit(" - ", 1)[1])
-    m = re.search(r"\[([^\[\]]+)\]\s*$", text)  # Google Forms / LimeSurvey: "Question [statement]"
-    if m:
-        out.append(normalise(m.group(1)))
-    return out
-
-
-def _strip_lime_code(text: str) -> str:
-    """``g1q1[sq001]. ambitie [...]`` -> ``ambitie [...]``; other headers unchanged."""
-    m = _LIME_CODE.match(text)
-    if m and text[m.end():].startswith(". "):
-        return text[m.end() + 2:].strip()
-    return text
-
-
-def _item_lookup(cb: Codebook) -> dict[str, str]:
-    lookup = {}
-    for row in cb.items.itertuples():
-        for s in (row.code, row.nl, row.en):
-            lookup[normalise(s)] = row.code
-    return lookup
-
-
-def _comment_condition(norm: str, cb: Codebook) -> str | None | bool:
-    """Condition named in a comment header, None if unnamed, False if not a comment header."""
-    m = re.fullmatch(r"comment_(\w+)", norm)
-    if m and m.group(1) in cb.condition_codes:
-        return m.group(1)
-    base = re.sub(r"[ ._]?\d+$", "", norm)
-    names = {normalise(n): c for c, nl, en in zip(cb.conditions["code"], cb.conditions["nl"], cb.conditions["en"])
-             for n in (c, nl, en)}
-    for h in cb.comment_headers:
-        if base == h:
-            return None
-        for name, code in names.items():
-            if base in (f"{name} - {h}", f"{name}: {h}", f"{name} {h}", f"{h} {name}", f"{h} - {name}"):
-                return code
-    return False
-
-
-def _find_header(t: RawTable, cb: Codebook, explicit: dict[str, str], fuzzy: bool):
-    """The first of the first 10 rows whose cells name statements.
-
-    Returns ``(header_row, data_start, headers, mapping, notes)`` or None.
-    """
-    for r in range(min(10, len(t.cells))):
-        headers, data_start = _header_rows(t.cells, r, cb)
-        mapping = _map_columns(headers, cb, explicit, t.file, r + 1, [] if fuzzy else None)
-        if any(kind == "item" for kind, _ in mapping.values()):
-            notes: list[str] = []  # the chosen row: headers left unmatched get a fuzzy chance
-            return r, data_start, headers, _map_columns(headers, cb, explicit, t.file, r + 1, notes), notes
-    return None
-
-
-def _has_import_ids(row: np.ndarray) -> bool:
-    return any(isinstance(c, str) and _IMPORT_ID.match(c) for c in row)
-
-
-def _subheader_row(row: np.ndarray, cb: Codebook) -> bool:
-    """SurveyMonkey's second header row: "Response" / "Open-Ended Response" under questions."""
-    markers = set(cb.column_names.get("subheader", []))
-    return any(isinstance(c, str) and normalise(c) in markers for c in row)
-
-
-def _header_rows(cells: np.ndarray, r: int, cb: Codebook) -> tuple[list[str], int]:
-    """Header texts for candidate header row ``r`` and the index of the first data row.
-
-    Qualtrics: a question-id row, a question-text row and an ImportId row; the
-    data starts after the ImportId row. SurveyMonkey: the question in one row
-    and the sub-item (or "Response") in the next; the two are merged.
-    """
-    own = [_header_text(h) for h in cells[r]]
-    for below in (1, 2):
-        if r + below < len(cells) and _has_import_ids(cells[r + below]):
-            return own, r + below + 1
-    if r + 1 < len(cells) and _subheader_row(cells[r + 1], cb):
-        top, bottom, start = own, [_header_text(h) for h in cells[r + 1]], r + 2
-    elif r > 0 and _subheader_row(cells[r], cb):
-        top, bottom, start = [_header_text(h) for h in cells[r - 1]], own, r + 1
-    else:
-        return own, r + 1
-    markers = set(cb.column_names.get("subheader", []))
-    merged = [b if b and normalise(b) not in markers else t for t, b in zip(top, bottom)]
-    return merged, start
-
-
-def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], file: str, header_row: int,
-                 fuzzy_notes: list[str] | None = None):
-    """Column index -> (kind, what) with kind in item/meta/comment/personal.
-
-    With ``fuzzy_notes`` (a list), headers not matched exactly are matched
-    fuzzily and every fuzzy decision is appended to it.
-    """
-    items = _item_lookup(cb)
-    names = cb.column_names
-    explicit_norm = {normalise(k): v for k, v in explicit.items()}
-    mapping: dict[int, tuple[str, str]] = {}
-    last_condition = None
-    unmatched: list[int] = []
-    for j, h in enumerate(headers):
-        if not h:
-            continue
-        n = normalise(h)
-        if n in explicit_norm:
-            meaning = explicit_norm[n]
-            if meaning in cb.item_codes:
-                mapping[j] = ("item", meaning)
-                last_condition = cb.item_condition[meaning]
-            elif meaning in _ROLE_ORDER or meaning in _COMPLETION_ROLES:
-                mapping[j] = ("meta", meaning)
-            elif meaning.startswith("comment_") and meaning[8:] in cb.condition_codes:
-                mapping[j] = ("comment", meaning[8:])
-            elif meaning == "personal":
-                mapping[j] = ("personal", "")
-            elif meaning != "ignore":
-                raise SurveyError(f"columns= maps {h!r} to {meaning!r}, which is not an item code, a metadata role "
-                                  f"({', '.join(_ROLE_ORDER + _COMPLETION_ROLES)}), comment_<condition>, "
-                                  "'personal' or 'ignore'",
-                                  file=file)
-            continue
-        code = next((items[v] for v in _strip_prefix(n, cb) if v in items), None)
-        if code:
-            mapping[j] = ("item", code)
-            last_condition = cb.item_condition[code]
-            continue
-        n = _strip_lime_code(n)
-        if n in names["personal"]:
-            mapping[j] = ("personal", "")
-            continue
-        role = next((r for r in ["respondent_id", "id_generic", *_ROLE_ORDER[1:], *_COMPLETION_ROLES]
-                     if n in names.get(r, [])), None)
-        if role:
-            mapping[j] = ("meta", role)
-            continue
-        cond = _comment_condition(n, cb)
-        if cond is not False:
-            cond = cond or last_condition
-            if cond:
-                mapping[j] = ("comment", cond)
-                continue
-        unmatched.append(j)
-    if fuzzy_notes is not None:
-        _fuzzy_items(headers, unmatched, mapping, cb, fuzzy_notes)
-    _resolve_roles(mapping, headers, file, header_row)
-    return mapping
-
-
-def _fuzzy_items(headers: list[str], columns: list[int], mapping: dict, cb: Codebook, notes: list[str]) -> None:
-    """Match the remaining headers to statements by similarity; note every decision.
-
-    Only for statement-length headers; a header about as close to two items
-    (within ``_FUZZY_MARGIN``) or to an item another column already holds is
-    left unmatched, with a note. Answer labels are never matched fuzzily:
-    "Mee eens" and "Mee oneens" are close as strings and opposite in meaning.
-    """
-    from difflib import SequenceMatcher
-
-    statements = [(normalise(text), row.code) for row in cb.items.itertuples() for text in (row.nl, row.en)]
-    taken = {what for kind, what in mapping.values() if kind == "item"}
-    for j in columns:
-        variants = [v for v in _strip_prefix(normalise(headers[j]), cb) if len(v) >= _FUZZY_MIN_LENGTH]
-        best: dict[str, float] = {}
-        for v in dict.fromkeys(variants):
-            for text, code in statements:
-                m = SequenceMatcher(None, v, text, autojunk=False)
-                if m.real_quick_ratio() >= _FUZZY_MIN and m.quick_ratio() >= _FUZZY_MIN:
-                    best[code] = max(best.get(code, 0.0), m.ratio())
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] < _FUZZY_MIN:
-            continue
-        (code, score), runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
-        if runner_up and runner_up[1] >= score - _FUZZY_MARGIN:
-            notes.append(f"column {headers[j]!r} is about as close to {code} ({score:.2f}) as to {runner_up[0]} "
-                         f"({runner_up[1]:.2f}): not matched; pass columns={{header: item code}}")
-        elif code in taken:
-            notes.append(f"column {headers[j]!r} resembles {code} ({score:.2f}), which another column holds: "
-                         "not matched")
-        else:
-            mapping[j] = ("item", code)
-            taken.add(code)
-            notes.append(f"column {headers[j]!r} matched to {code} by similarity (score {score:.2f}); "
-                         "check it, or pass columns={header: item code}")
-
-
-def _resolve_roles(mapping: dict, headers: list[str], file: str, header_row: int) -> None:
-    """One column per item and role; a person code beats a response number."""
-    seen: dict[tuple, int] = {}
-    for j in sorted(mapping):
-        kind, what = mapping[j]
-        if kind not in ("item", "meta"):
-            continue
-        key = (kind, what)
-        if key in seen:
-            raise SurveyError(
-                f"columns {_col_letter(seen[key])} ({headers[seen[key]]!r}) and {_col_letter(j)} ({headers[j]!r}) "
-                f"both hold {what!r}; remove one or pass columns={{header: 'ignore'}}", file=file, row=header_row)
-        seen[key] = j
-    if ("meta", "respondent_id") in seen and ("meta", "id_generic") in seen:
-        del mapping[seen[("meta", "id_generic")]]
-
-
-def _col_letter(j: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(j + 1)
-
-
-def _check_personal_content(headers: list[str], cols: Columns, mapping: dict) -> None:
-    """Unmapped columns whose cells hold e-mail or IP addresses are personal data."""
-    for j in range(cols.width):
-        if j in mapping or j >= len(headers):
-            continue
-        values = [v for v in cols.distinct(j) if isinstance(v, str)]
-        if any(_EMAIL.search(v) or _IPV4.search(v) for v in values):
-            mapping[j] = ("personal", "")
-
-
-def _require_metadata(mapping: dict, headers: list[str], path: Path, cb: Codebook) -> None:
-    roles = {what for kind, what in mapping.values() if kind == "meta"}
-    missing = [r for r in ("leerlab", "partner", "level") if r not in roles]
-    if missing:
-        names = cb.raw["columns"]
-        hint = "; ".join(f"{r}: one of {', '.join(repr(n) for n in names[r][:4])}" for r in missing)
-        raise SurveyError(f"no column for {', '.join(missing)} ({hint}); rename the column or pass "
-                          f"columns={{header: role}}", file=path)
-
-
-# --------------------------------------------------------------------------- cells
-def scores_from_cells(cols: Columns, j: int, cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and problem codes for column ``j`` of answers.
-
-    Labels are matched after :func:`~analyse.codebook.normalise`; numbers must
-    be scale points (a decimal comma is read as a point). Returns float scores
-    (NaN = no answer) and an object array of reason codes (None = fine).
-    """
-    codes, uniques = cols.factor(j)
-    labels, points = cb.answer_labels, cb.scale_points  # properties: computed once per column, not per value
-    pairs = [_answer(u, labels, points) for u in uniques] + [(np.nan, None)]  # last: None/NaN cells (code -1)
-    scores = np.array([p[0] for p in pairs], dtype=float)
-    reasons = np.empty(len(pairs), dtype=object)
-    reasons[:] = [p[1] for p in pairs]
-    return scores[codes], reasons[codes]
-
-
-def _answer(u, labels: dict[str, float], points: np.ndarray) -> tuple[float, str | None]:
-    """Score and problem code (None = fine) of one distinct answer."""
-    if _is_blank(u):
-        return np.nan, None
-    if isinstance(u, str):
-        key = normalise(u)
-        if key in labels:
-            return labels[key], None
-        if key.startswith("="):
-            return np.nan, "formula"
-        try:
-            number = float(key.replace(",", "."))
-        except ValueError:
-            return np.nan, "unknown_label"
-    elif isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool):
-        number = float(u)
-    else:
-        return np.nan, "unknown_label"
-    if np.isin(number, points):
-        return number, None
-    if points.min() < number < points.max():
-        return np.nan, "fractional_score"
-    return np.nan, "out_of_range"
-
-
-def _as_text(v):
-    """A cell as stripped text, runs of whitespace as one space; NA for blanks; whole numbers without '.0'."""
-    if type(v) is str:  # the common case first; str.split() splits on what re's \s matches
-        return " ".join(v.split()) or pd.NA
-    if _is_blank(v):
-        return pd.NA
-    if hasattr(v, "date") and hasattr(v, "isoformat"):
-        return v.date().isoformat() if hasattr(v, "hour") and not (v.hour or v.minute or v.second) else v.isoformat()
-    return re.sub(r"\s+", " ", _cell_text(v)).strip()
-
-
-def _text_cells(cols: Columns, j: int) -> pd.Series:
-    """Column ``j`` as stripped text (see :func:`_as_text`)."""
-    return pd.Series(cols.map(j, _as_text, pd.NA), dtype="string")
-
-
-def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """Column ``j`` as text and as the code its normalised text is a synonym of (NaN: none)."""
-    def code(v):
-        text = _as_text(v)
-        return np.nan if text is pd.NA else synonyms.get(normalise(text), np.nan)
-    return _text_cells(cols, j), pd.Series(cols.map(j, code, np.nan), dtype=object)
-
-
-def _unescape_text(text: str) -> str:
-    """Undo the apostrophe our CSV writer puts before text that would start a formula."""
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
-        return text[1:]
-    return text
-
-
+# --------------------------------------------------------------------------- rows
 def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, position, rep,
               unfinished="exclude", formula_cells=False):
     n = len(cols)
@@ -826,21 +434,6 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
         rep.notes.append(f"{int(unfinished_rows.sum())} unfinished response(s) kept (unfinished='keep')")
 
 
-def _redact(text: pd.Series) -> pd.Series:
-    """E-mail and IP addresses replaced by a placeholder (as :func:`_comment_text` does)."""
-    return (text.str.replace(_EMAIL, "[e-mail verwijderd]", regex=True)
-            .str.replace(_IPV4, "[ip verwijderd]", regex=True))
-
-
-def _cell_text(v) -> str:
-    """A cell as shown; a whole float without '.0', as Excel shows it (calamine reads every number as float)."""
-    if _is_blank(v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
     points = ", ".join(f"{p:g}" for p in cb.scale_points)
     text = {
@@ -889,16 +482,3 @@ def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, rep: FileRe
     if not parts:
         return pd.DataFrame(columns=["respondent_id", "wave", "condition", "text", "_file", "_row"])
     return pd.concat(parts, ignore_index=True)
-
-
-def _comment_text(v):
-    """An open answer as kept: text, our CSV escape undone, addresses replaced; NA when blank."""
-    text = _as_text(v)
-    if text is pd.NA:
-        return text
-    return _IPV4.sub("[ip verwijderd]", _EMAIL.sub("[e-mail verwijderd]", _unescape_text(text)))
-
-
-def _has_address(v) -> bool:
-    text = _as_text(v)
-    return text is not pd.NA and bool(_EMAIL.search(text) or _IPV4.search(text))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import matplotlib.lines as mlines
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
 from ..stats import MIN_GROUP_SIZE, condition_means
 from ..stats import wave_change as wave_change_table

@@ -11,7 +11,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, holm, quiet
 from .agreement import gap_table, partner_sides
 from .scores import _describe, condition_scores
 

@@ -10,7 +10,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, join_notes, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, quiet
 from .agreement import gap_table
 from .scores import condition_scores
 
