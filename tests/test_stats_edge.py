@@ -173,3 +173,19 @@ def test_partner_a_is_the_vmbo_school():
         assert set(out.loc[out["leerlab"] == leerlab, "partner_a"]) == {school}
     nodes = an.level_nodes(s, min_n=2)
     assert set(nodes.loc[nodes["side"] == "A", "partner"].astype(str)) == set(vmbo.astype(str))
+
+
+def test_icc2_with_equal_group_means_is_nan_whatever_the_row_order():
+    """Equal partner means: MSB = 0 exactly, not rounding noise, so ICC(2) is NaN with a note (found by hypothesis)."""
+    s = an.sample.generate(respondents_per_group=2, waves=1, seed=1)
+    r = s.responses.copy()
+    items = s.codebook.items_of("ambitie")
+    r[items] = 3.0
+    # both partners of every leerlab: scale scores 2.5, 3.5 and 3 by level, so equal means and some spread
+    r.loc[r["level"] == "bestuurlijk", items] = [[2.0, 3.0, 2.0, 3.0]]
+    r.loc[r["level"] == "management", items] = [[4.0, 3.0, 4.0, 3.0]]
+    for frame in (r, r.iloc[::-1]):
+        out = an.icc(an.Survey(frame), groups=["partner"], by=["leerlab"], min_n=2)
+        row = out[out["condition"] == "ambitie"]
+        assert (row["msb"] == 0).all() and row["icc2"].isna().all()
+        assert row["note"].str.contains("ICC(2) undefined", regex=False).all()

@@ -288,6 +288,9 @@ def icc(survey: Survey | pd.DataFrame, groups: str | Sequence[str] = ("partner",
         J = gsum(np.where(has, cell_by, -1), np.ones(C), G)
         ssb = gsum(np.where(has, cell_by, -1), np.where(has, n_cell * (m_cell - m[cell_by]) ** 2, 0.0), G)
         ssw = gsum(bc, np.where(ok, (x - m_cell[np.clip(cc, 0, None)]) ** 2, 0.0), G)
+        # Equal group means leave rounding noise (~1e-30) in SSB, which ICC(2) = 1 - MSW/MSB would blow up
+        # to a huge number whose size and sign depend on the row order: noise is zero.
+        ssb = np.where(ssb <= 1e-12 * (ssb + ssw), 0.0, ssb)
         msb = ssb / (J - 1)
         msw = ssw / (N - J)
         if k0:
@@ -309,7 +312,9 @@ def icc(survey: Survey | pd.DataFrame, groups: str | Sequence[str] = ("partner",
     out["note"] = join_notes(note_small(N, min_n),
                              np.where(~small & (J < 2), "fewer than 2 groups", ""),
                              np.where(~small & (J >= 2) & (N - J < 1), "no within-group variance df", ""),
-                             np.where(~small & ~bad & (msb + msw == 0), "zero variance", ""))
+                             np.where(~small & ~bad & (msb + msw == 0), "zero variance", ""),
+                             np.where(~small & ~bad & (msb == 0) & (msw > 0),
+                                      "equal group means: ICC(2) undefined", ""))
     cols = by + ["condition", "n", "n_groups", "k", "msb", "msw", "icc1", "icc2", "note"]
     out = out[cols]
     out["condition"] = pd.Categorical(out["condition"].astype(str), categories=survey.codebook.condition_codes, ordered=True)
