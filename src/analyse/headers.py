@@ -18,50 +18,6 @@ from .reading import RawTable
 _ROLE_ORDER = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
 # Platform bookkeeping that decides whether a row is a real, finished response.
 _COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
-# Platform bookkeeping that decides whether a row is a real, finished response.
-_COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
-# Layouts told apart by header names (normalised); the first whose names are all present wins.
-_LAYOUTS = [
-    ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),
-    ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
-    ("Google Forms (nl)", {"tijdstempel"}),
-    ("Google Forms (en)", {"timestamp"}),
-    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage"}),
-    ("LimeSurvey (question text)", {"response id", "date submitted", "last page"}),
-    ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
-]
-# Platform bookkeeping that decides whether a row is a real, finished response.
-_COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
-# Layouts told apart by header names (normalised); the first whose names are all present wins.
-_LAYOUTS = [
-    ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),
-    ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
-    ("Google Forms (nl)", {"tijdstempel"}),
-    ("Google Forms (en)", {"timestamp"}),
-    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage"}),
-    ("LimeSurvey (question text)", {"response id", "date submitted", "last page"}),
-    ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
-]
-# A LimeSurvey question code heading, e.g. G1Q1[SQ001], alone or before ". question text".
-_LIME_CODE = re.compile(r"^[a-z][a-z0-9_]*(?:\[[a-z0-9_]+\])?(?=\.\s|$)")
-# Platform bookkeeping that decides whether a row is a real, finished response.
-_COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
-# Layouts told apart by header names (normalised); the first whose names are all present wins.
-_LAYOUTS = [
-    ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),
-    ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
-    ("Google Forms (nl)", {"tijdstempel"}),
-    ("Google Forms (en)", {"timestamp"}),
-    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage"}),
-    ("LimeSurvey (question text)", {"response id", "date submitted", "last page"}),
-    ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
-]
-# A LimeSurvey question code heading, e.g. G1Q1[SQ001], alone or before ". question text".
-_LIME_CODE = re.compile(r"^[a-z][a-z0-9_]*(?:\[[a-z0-9_]+\])?(?=\.\s|$)")
-# Qualtrics' third header row: {"ImportId":"QID1_1"} in every question column.
-_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
-# Platform bookkeeping that decides whether a row is a real, finished response.
-_COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
 # Layouts told apart by header names (normalised); the first whose names are all present wins.
 _LAYOUTS = [
     ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),

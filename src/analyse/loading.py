@@ -47,28 +47,7 @@ from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Survey
 
 __all__ = ["load"]
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z]?)", re.I)
-_FORMULA_START = ("=", "+", "-", "@")
-_ROLE_ORDER = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
-# Platform bookkeeping that decides whether a row is a real, finished response.
-_COMPLETION_ROLES = ["status", "finished", "progress", "submitted"]
-# Layouts told apart by header names (normalised); the first whose names are all present wins.
-_LAYOUTS = [
-    ("Microsoft Forms (nl)", {"id", "begintijd", "tijd van voltooien"}),
-    ("Microsoft Forms (en)", {"id", "start time", "completion time"}),
-    ("Google Forms (nl)", {"tijdstempel"}),
-    ("Google Forms (en)", {"timestamp"}),
-    ("LimeSurvey (question codes)", {"id", "submitdate", "lastpage"}),
-    ("LimeSurvey (question text)", {"response id", "date submitted", "last page"}),
-    ("canonical (analyse)", {"respondent_id", "wave", "leerlab", "partner", "level"}),
-]
-# A LimeSurvey question code heading, e.g. G1Q1[SQ001], alone or before ". question text".
-_LIME_CODE = re.compile(r"^[a-z][a-z0-9_]*(?:\[[a-z0-9_]+\])?(?=\.\s|$)")
-# Qualtrics' third header row: {"ImportId":"QID1_1"} in every question column.
-_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
-_FUZZY_MIN, _FUZZY_MARGIN, _FUZZY_MIN_LENGTH = 0.88, 0.03, 15
 
 
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
