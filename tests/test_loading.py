@@ -373,3 +373,13 @@ def test_group_sizes(small_survey):
     sizes = small_survey.group_sizes(["wave", "leerlab"])
     assert len(sizes) == 10 and (sizes["n"] == 12).all()
     assert sizes["n"].sum() == len(small_survey.responses)
+
+
+def test_load_report_speaks_the_chosen_language():
+    report = an.load("data/sample").report()
+    nl, en = report.to_text("nl"), report.to_text("en")
+    assert "meting: uit kolom 'Meting'" in nl and "let op: CSV, gescheiden door puntkomma, codering cp1252" in nl
+    assert "indeling: tabel met de stellingen als kolomkoppen" in nl and "'1' uit de bestandsnaam" in nl
+    assert "wave: from column 'Meting'" in en and "note: CSV, semicolon-separated, encoding cp1252" in en
+    assert "layout: table with statements as column headers" in en
+    assert "semicolon" not in nl and "puntkomma" not in en

@@ -14,6 +14,7 @@ from .cells import _EMAIL, _IPV4, Columns, _cell_text
 from .codebook import Codebook, normalise
 from .errors import SurveyError
 from .reading import RawTable
+from .survey import Note
 
 _ROLE_ORDER = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
 # Platform bookkeeping that decides whether a row is a real, finished response.
@@ -53,7 +54,7 @@ def _layout(headers: list[str], t: RawTable, header_row: int, data_start: int, c
     for name, signature in _LAYOUTS:
         if signature <= norm:
             return name
-    return "table with statements as column headers"
+    return Note("table with statements as column headers", "tabel met de stellingen als kolomkoppen")
 
 
 def _strip_prefix(text: str, cb: Codebook) -> list[str]:
@@ -238,16 +239,22 @@ def _fuzzy_items(headers: list[str], columns: list[int], mapping: dict, cb: Code
             continue
         (code, score), runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
         if runner_up and runner_up[1] >= score - _FUZZY_MARGIN:
-            notes.append(f"column {headers[j]!r} is about as close to {code} ({score:.2f}) as to {runner_up[0]} "
-                         f"({runner_up[1]:.2f}): not matched; pass columns={{header: item code}}")
+            notes.append(Note(f"column {headers[j]!r} is about as close to {code} ({score:.2f}) as to {runner_up[0]} "
+                              f"({runner_up[1]:.2f}): not matched; pass columns={{header: item code}}",
+                              f"kolom {headers[j]!r} lijkt even veel op {code} ({score:.2f}) als op {runner_up[0]} "
+                              f"({runner_up[1]:.2f}): niet gekoppeld; geef columns={{kop: stellingcode}} mee"))
         elif code in taken:
-            notes.append(f"column {headers[j]!r} resembles {code} ({score:.2f}), which another column holds: "
-                         "not matched")
+            notes.append(Note(f"column {headers[j]!r} resembles {code} ({score:.2f}), which another column holds: "
+                              "not matched",
+                              f"kolom {headers[j]!r} lijkt op {code} ({score:.2f}), maar die stelling staat al in "
+                              "een andere kolom: niet gekoppeld"))
         else:
             mapping[j] = ("item", code)
             taken.add(code)
-            notes.append(f"column {headers[j]!r} matched to {code} by similarity (score {score:.2f}); "
-                         "check it, or pass columns={header: item code}")
+            notes.append(Note(f"column {headers[j]!r} matched to {code} by similarity (score {score:.2f}); "
+                              "check it, or pass columns={header: item code}",
+                              f"kolom {headers[j]!r} op gelijkenis gekoppeld aan {code} (score {score:.2f}); "
+                              "controleer dit, of geef columns={kop: stellingcode} mee"))
 
 
 def _resolve_roles(mapping: dict, headers: list[str], file: str, header_row: int) -> None:

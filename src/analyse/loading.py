@@ -43,7 +43,7 @@ from .codebook import Codebook, load_codebook, normalise
 from .errors import SurveyError
 from .headers import _check_personal_content, _find_header, _layout, _require_metadata
 from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, RawTable, read_table
-from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Survey
+from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Note, Survey
 
 __all__ = ["load"]
 
@@ -223,18 +223,22 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
     t, header_row, data_start, headers, mapping, match_notes = chosen
     rep = FileReport(file=str(path), sheet=t.sheet, notes=[*table.notes, *match_notes])
     if t is not table:
-        rep.notes.append(f"statements found on sheet {t.sheet!r}, not on the first sheet")
+        rep.notes.append(Note(f"statements found on sheet {t.sheet!r}, not on the first sheet",
+                              f"stellingen gevonden op blad {t.sheet!r}, niet op het eerste blad"))
         rep.notes.extend(t.notes)
     if data_start > header_row + 1:
-        rep.notes.append(f"rows {header_row + 2}-{data_start} under the header (row {header_row + 1}) are "
-                         "platform header rows, not answers")
+        rep.notes.append(Note(f"rows {header_row + 2}-{data_start} under the header (row {header_row + 1}) are "
+                              "platform header rows, not answers",
+                              f"rijen {header_row + 2}-{data_start} onder de kop (rij {header_row + 1}) zijn extra "
+                              "kopregels van het platform, geen antwoorden"))
     cols = Columns(t.cells[data_start:])
     first_row_number = data_start + 1
     # Trailing empty rows are formatting, not data.
     empty = cols.empty_rows(first=sorted(j for j, (kind, _) in mapping.items() if kind == "item"))
     last = int(np.nonzero(~empty)[0].max()) + 1 if (~empty).any() else 0
     if last < len(empty):
-        rep.notes.append(f"{len(empty) - last} empty row(s) after the last answer ignored")
+        rep.notes.append(Note(f"{len(empty) - last} empty row(s) after the last answer ignored",
+                              f"{len(empty) - last} lege rij(en) na het laatste antwoord genegeerd"))
     cols = cols.head(last)
     if not last:
         raise SurveyError(f"the file has a header (row {header_row + 1}) but no data rows", file=path)
@@ -300,12 +304,17 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
         ids = stem + "#" + _text_cells(cols, j)
         reasons[ids.isna().to_numpy(), j] = "missing_id"
         id_column = headers[j]
-        rep.notes.append(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
-                         f"are made file-specific ('{stem}#<number>') and are not paired across waves")
+        rep.notes.append(Note(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
+                              f"are made file-specific ('{stem}#<number>') and are not paired across waves",
+                              f"kolom {headers[j]!r} nummert de inzendingen, niet de personen: de respondentcodes "
+                              f"zijn per bestand gemaakt ('{stem}#<nummer>') en worden niet over metingen gekoppeld"))
     else:
         ids = pd.Series([f"{stem}#{r}" for r in rows], dtype="string")
         id_column = ""
-        rep.notes.append(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across waves")
+        rep.notes.append(Note(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across "
+                              "waves",
+                              f"geen kolom met respondentcodes: de codes zijn de rijnummers ('{stem}#<rij>'), niet "
+                              "gekoppeld over metingen"))
     frame["respondent_id"] = ids
 
     # wave
@@ -313,15 +322,19 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
         j = meta_cols["wave"]
         waves = _text_cells(cols, j)
         reasons[waves.isna().to_numpy(), j] = "missing_wave"
-        rep.wave_rule = f"from column {headers[j]!r}"
+        rep.wave_rule = Note(f"from column {headers[j]!r}", f"uit kolom {headers[j]!r}")
     else:
         m = _WAVE_IN_NAME.search(Path(file).stem)
         if m:
-            value, rep.wave_rule = m.group(1), f"{m.group(1)!r} from the file name"
+            value, rep.wave_rule = m.group(1), Note(f"{m.group(1)!r} from the file name",
+                                                    f"{m.group(1)!r} uit de bestandsnaam")
         elif wave_arg is not None:
-            value, rep.wave_rule = wave_arg, f"{wave_arg!r} from the wave= argument"
+            value, rep.wave_rule = wave_arg, Note(f"{wave_arg!r} from the wave= argument",
+                                                  f"{wave_arg!r} uit het argument wave=")
         else:
-            value, rep.wave_rule = str(position), f"{position!r} from the order of the files (file {position})"
+            value, rep.wave_rule = str(position), Note(f"{position!r} from the order of the files (file {position})",
+                                                       f"{position!r} uit de volgorde van de bestanden "
+                                                       f"(bestand {position})")
         waves = pd.Series([value] * n, dtype="string")
     frame["wave"] = waves
 
@@ -410,7 +423,9 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
             continue
         reasons[mask, j] = reason
     if unfinished_rows.any():
-        rep.notes.append(f"{int(unfinished_rows.sum())} unfinished response(s) kept (unfinished='keep')")
+        rep.notes.append(Note(f"{int(unfinished_rows.sum())} unfinished response(s) kept (unfinished='keep')",
+                              f"{int(unfinished_rows.sum())} niet-afgeronde inzending(en) gebruikt "
+                              "(unfinished='keep')"))
 
 
 def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
@@ -457,7 +472,9 @@ def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, rep: FileRe
             "_file": kept.loc[has, "_file"].to_numpy(), "_row": kept.loc[has, "_row"].to_numpy(),
         }))
     if redacted:
-        rep.notes.append(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder")
+        rep.notes.append(Note(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder",
+                              f"{redacted} open antwoord(en) bevatte(n) een e-mail- of IP-adres; vervangen door een "
+                              "plaatshouder"))
     if not parts:
         return pd.DataFrame(columns=["respondent_id", "wave", "condition", "text", "_file", "_row"])
     return pd.concat(parts, ignore_index=True)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import SurveyError
+from .survey import Note
 
 __all__ = ["RawTable", "read_table", "FormulaCell", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_XLSX_BYTES", "ENGINES"]
 
@@ -92,11 +93,13 @@ def read_table(path: Path, *, sheet: str | int | None = None,
     if head.startswith(b"PK\x03\x04"):
         table = _read_xlsx(path, sheet, max_xlsx_bytes, engine)
         if suffix not in (".xlsx", ".xlsm"):
-            table.notes.append(f"the file is named {suffix} but is an Excel workbook; read as .xlsx")
+            table.notes.append(Note(f"the file is named {suffix} but is an Excel workbook; read as .xlsx",
+                                    f"het bestand heet {suffix} maar is een Excel-werkmap; gelezen als .xlsx"))
         return table
     if suffix in (".xlsx", ".xlsm"):
         table = _read_csv(path)
-        table.notes.append("the file is named .xlsx but holds CSV text; read as CSV")
+        table.notes.append(Note("the file is named .xlsx but holds CSV text; read as CSV",
+                                "het bestand heet .xlsx maar bevat CSV-tekst; gelezen als CSV"))
         return table
     return _read_csv(path)
 
@@ -143,7 +146,9 @@ def _read_csv(path: Path) -> RawTable:
     name = {";": "semicolon", ",": "comma", "\t": "tab"}[delim]
     cells = frame.to_numpy(dtype=object)
     table = RawTable(file=str(path), cells=cells, kind="csv")
-    table.notes.append(f"CSV, {name}-separated, encoding {encoding.replace('-sig', '')}")
+    dutch = {"semicolon": "puntkomma", "comma": "komma", "tab": "tab"}[name]
+    table.notes.append(Note(f"CSV, {name}-separated, encoding {encoding.replace('-sig', '')}",
+                            f"CSV, gescheiden door {dutch}, codering {encoding.replace('-sig', '')}"))
     return table
 
 
@@ -291,11 +296,15 @@ def _resolve_formulas(table: RawTable, formulas: np.ndarray) -> None:
         used += int(missing.sum())
     table.formula_cells = used > 0
     if cached:
-        table.notes.append(f"{cached} formula cell(s): the value Excel computed and saved is used")
+        table.notes.append(Note(f"{cached} formula cell(s): the value Excel computed and saved is used",
+                                f"{cached} cel(len) met een formule: de door Excel berekende en bewaarde waarde is gebruikt"))
     if used:
-        table.notes.append(f"{used} formula cell(s) without a saved value (the file was not recalculated in "
-                           "Excel): their rows are excluded with reason 'formula'; open and save the file in "
-                           "Excel to store the values")
+        table.notes.append(Note(f"{used} formula cell(s) without a saved value (the file was not recalculated in "
+                                "Excel): their rows are excluded with reason 'formula'; open and save the file in "
+                                "Excel to store the values",
+                                f"{used} cel(len) met een formule zonder bewaarde waarde (het bestand is niet in Excel "
+                                "herberekend): die rijen zijn uitgesloten met reden 'formula'; open en bewaar het "
+                                "bestand in Excel om de waarden op te slaan"))
 
 
 def _fill_merged(table: RawTable, ws) -> None:
@@ -307,8 +316,10 @@ def _fill_merged(table: RawTable, ws) -> None:
         if r0 < cells.shape[0] and c0 < cells.shape[1]:
             cells[r0:r1, c0:c1] = cells[r0, c0]
     if ranges:
-        table.notes.append(f"{len(ranges)} merged cell range(s) on sheet {table.sheet!r}: each cell of a range "
-                           "is read as the range's value")
+        table.notes.append(Note(f"{len(ranges)} merged cell range(s) on sheet {table.sheet!r}: each cell of a range "
+                                "is read as the range's value",
+                                f"{len(ranges)} samengevoegd(e) celbereik(en) op blad {table.sheet!r}: elke cel van een "
+                                "bereik krijgt de waarde van het bereik"))
 
 
 def _read_sav(path: Path) -> RawTable:
@@ -331,8 +342,10 @@ def _read_sav(path: Path) -> RawTable:
     body = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
     cells = np.vstack([np.asarray(headers, dtype=object)[None, :], body]) if len(headers) else body
     table = RawTable(file=str(path), cells=cells, kind="sav")
-    table.notes.append("SPSS .sav: variable labels read as column headers, value labels as answers; "
-                       "user-defined missing values are no answer")
+    table.notes.append(Note("SPSS .sav: variable labels read as column headers, value labels as answers; "
+                            "user-defined missing values are no answer",
+                            "SPSS .sav: variabelelabels gelezen als kolomkoppen, waardelabels als antwoorden; "
+                            "door de gebruiker gedefinieerde ontbrekende waarden zijn geen antwoord"))
     return table
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from .codebook import Codebook, load_codebook
 from .errors import SurveyError
 
-__all__ = ["Survey", "META", "LoadReport", "FileReport", "EXCLUDED_COLUMNS"]
+__all__ = ["Survey", "META", "LoadReport", "FileReport", "EXCLUDED_COLUMNS", "Note"]
 
 #: Metadata columns of ``Survey.responses``, in order, before the item columns.
 META = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
@@ -43,6 +43,24 @@ REASONS = {
 def natural_key(value: object) -> tuple:
     """Sort key that orders "meting 2" before "meting 10"."""
     return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", str(value)) if t)
+
+
+class Note(str):
+    """A sentence of the load report: the English text, with its Dutch version in ``.nl``."""
+
+    nl: str
+
+    def __new__(cls, en: str, nl: str):
+        note = super().__new__(cls, en)
+        note.nl = nl
+        return note
+
+    def in_lang(self, lang: str) -> str:
+        return self.nl if lang == "nl" else str(self)
+
+
+def _say(text, lang: str) -> str:
+    return text.in_lang(lang) if isinstance(text, Note) else str(text)
 
 
 @dataclass
@@ -78,8 +96,8 @@ class LoadReport:
         lines = []
         for f in self.files:
             lines.append(f"{'Bestand' if nl else 'File'}: {f.file}" + (f" [{f.sheet}]" if f.sheet else ""))
-            lines.append(f"  {'indeling' if nl else 'layout'}: {f.layout}")
-            lines.append(f"  {'meting' if nl else 'wave'}: {f.wave_rule}")
+            lines.append(f"  {'indeling' if nl else 'layout'}: {_say(f.layout, lang)}")
+            lines.append(f"  {'meting' if nl else 'wave'}: {_say(f.wave_rule, lang)}")
             lines.append(f"  {'rijen gelezen' if nl else 'rows read'}: {f.rows_read}, "
                          f"{'gebruikt' if nl else 'kept'}: {f.kept}, "
                          f"{'uitgesloten' if nl else 'excluded'}: {f.rows_read - f.kept}")
@@ -98,7 +116,7 @@ class LoadReport:
                              + ", ".join(repr(p) for p in f.personal))
             if f.ignored:
                 lines.append(f"  {'kolommen genegeerd' if nl else 'columns ignored'}: " + ", ".join(repr(p) for p in f.ignored))
-            lines.extend(f"  {'let op' if nl else 'note'}: {n}" for n in f.notes)
+            lines.extend(f"  {'let op' if nl else 'note'}: {_say(n, lang)}" for n in f.notes)
         lines.append(f"{'Totaal' if nl else 'Total'}: {self.rows_read} {'rijen gelezen' if nl else 'rows read'}, "
                      f"{self.n_responses} {'gebruikt' if nl else 'kept'}, "
                      f"{len(self.excluded)} {'uitgesloten' if nl else 'excluded'}")
