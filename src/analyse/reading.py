@@ -116,7 +116,7 @@ def _decode(path: Path) -> tuple[str, str]:
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most, equally long, rows."""
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(text[:65536].splitlines()[:20])  # the head only: splitting all of a big file costs
     best, best_score = ",", (-1, -1)
     for delim in _DELIMITERS:
         widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
