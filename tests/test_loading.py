@@ -383,3 +383,15 @@ def test_load_report_speaks_the_chosen_language():
     assert "wave: from column 'Meting'" in en and "note: CSV, semicolon-separated, encoding cp1252" in en
     assert "layout: table with statements as column headers" in en
     assert "semicolon" not in nl and "puntkomma" not in en
+
+
+def test_committed_sample_folder_is_what_the_generator_writes(tmp_path):
+    """Reproducible: rebuilding data/sample with the seeded generator gives the committed files."""
+    from pathlib import Path
+
+    an.sample.write_sample_folder(tmp_path)
+    sample = Path("data/sample")
+    for name in ("synthetisch_meting2_export.csv", "waarheid/synthetisch_grondwaarheid.csv"):
+        assert (tmp_path / name).read_bytes() == (sample / name).read_bytes(), name
+    xlsx = "synthetisch_meting1_msforms.xlsx"  # zip timestamps differ; the cells must not
+    pd.testing.assert_frame_equal(pd.read_excel(tmp_path / xlsx), pd.read_excel(sample / xlsx))

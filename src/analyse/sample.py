@@ -228,7 +228,6 @@ def write_msforms_xlsx(survey: Survey, path: str | Path, wave: str = "1", *, pro
         extra["Respondentcode"] = ["R90001", "R90002"]
         extra["Leerlab"] = ["Techniek", "Groen"]          # no such leerlab in the codebook
         extra.iloc[1, 10:] = None                          # a test response with nothing answered
-        extra.iloc[1, extra.columns.get_loc("Leerlab")] = "Groen"
         extra.iloc[1, extra.columns.get_loc("School")] = "Polderland mbo (fictief)"
         extra.iloc[1, extra.columns.get_loc("Niveau")] = "Management"
         frame = pd.concat([frame, extra], ignore_index=True)
