@@ -47,3 +47,15 @@ def test_notebook_tables_equal_the_api(tmp_path):
     np.testing.assert_allclose(rel["alpha"], an.reliability(survey, by=["wave"])["alpha"], rtol=0, atol=1e-12)
     for fmt in ("png", "svg", "pdf"):
         assert (out / f"profiel.{fmt}").stat().st_size > 5_000
+
+
+def test_wave_notebook_with_a_single_wave_says_so(tmp_path):
+    """A first wave alone: notebook 06 runs and says there is nothing to compare (it used to fail)."""
+    papermill = pytest.importorskip("papermill")
+    out = papermill.execute_notebook(
+        str(NB / "06_metingen_vergelijken.ipynb"), str(tmp_path / "06.ipynb"), cwd=str(NB), progress_bar=False,
+        kernel_name="python3", parameters={"inputs": [str(ROOT / "data/sample/synthetisch_meting1_msforms.xlsx")],
+                                           "out": str(tmp_path), "lang": "nl"})
+    text = json.dumps(out["cells"])
+    assert "Eén meting ingelezen" in text or "E\\u00e9n meting ingelezen" in text
+    assert not (tmp_path / "06_metingen_vergelijken" / "verandering.csv").exists()
