@@ -124,7 +124,8 @@ def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
         out["design"] = np.where(paired, "paired", "independent")
         out["n_from"], out["n_to"] = res["n_b"], res["n_a"]
         out["n_paired"] = res["n_paired"]
-        sel = lambda p_col, i_col: np.where(paired, res[p_col].to_numpy(float), res[i_col].to_numpy(float))  # noqa: E731
+        def sel(p_col, i_col, paired=paired, res=res):  # the paired statistic where paired, else the independent one
+            return np.where(paired, res[p_col].to_numpy(float), res[i_col].to_numpy(float))
         out["mean_from"] = sel("mean_from", "mean_b")
         out["mean_to"] = sel("mean_to", "mean_a")
         out["diff"] = sel("diff_p", "diff")
