@@ -189,11 +189,19 @@ def _is_top(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.abs(top - w) <= 1e-9 * np.maximum(1, np.abs(top))
 
 
-def _blocks(survey: Survey, by: list[str], conditions: Sequence[str] | None):
+def _condition_covariances(survey: Survey, by: list[str], conditions: Sequence[str] | None, missing: str):
+    """Group keys, the conditions, and per condition ``(condition, k, cov, npair, n, mean)`` of every group."""
     r = survey.responses
     codes, keys = group_codes(r, by)
     conds = list(survey.codebook.condition_codes if conditions is None else conditions)
-    return r, codes, keys, conds
+
+    def per_condition():
+        for cond in conds:
+            items = condition_items(survey, cond)
+            cov, npair, n, mean = group_cov(r[items].to_numpy(dtype=float), codes, len(keys), missing)
+            yield cond, len(items), cov, npair, n, mean
+
+    return keys, conds, per_condition()
 
 
 def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
@@ -271,13 +279,9 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
     """
     survey = as_survey(survey, codebook)
     by = as_by(by)
-    r, codes, keys, conds = _blocks(survey, by, conditions)
+    keys, conds, blocks = _condition_covariances(survey, by, conditions, missing)
     frames = []
-    for cond in conds:
-        items = condition_items(survey, cond)
-        k = len(items)
-        x = r[items].to_numpy(dtype=float)
-        cov, npair, n, _ = group_cov(x, codes, len(keys), missing)
+    for cond, k, cov, npair, n, _ in blocks:
         alpha = alpha_from_cov(cov)
         lo, hi = feldt_ci(alpha, n, k, level)
         if omega and k >= 3:
@@ -354,13 +358,10 @@ def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
     """
     survey = as_survey(survey, codebook)
     by = as_by(by)
-    r, codes, keys, conds = _blocks(survey, by, conditions)
+    keys, conds, blocks = _condition_covariances(survey, by, conditions, missing)
     frames = []
-    for cond in conds:
+    for cond, k, cov, npair, n, mean in blocks:
         items = condition_items(survey, cond)
-        k = len(items)
-        x = r[items].to_numpy(dtype=float)
-        cov, npair, n, mean = group_cov(x, codes, len(keys), missing)
         with quiet():
             tot = cov.sum(axis=(1, 2))[:, None]
             row = cov.sum(axis=2)
