@@ -37,11 +37,24 @@ def ad_cutoff(n_options: int) -> float:
     return n_options / 6
 
 
-def _listwise(survey: Survey, items: list[str], codes: np.ndarray, n_groups: int):
-    x = survey.responses[items].to_numpy(dtype=float)
-    c = np.where(np.isnan(x).any(axis=1), -1, codes)
-    n = gsum(c, np.ones(len(x)), n_groups)
-    return x, c, n
+def _listwise_blocks(survey: Survey, by, conditions):
+    """Group keys, the conditions, and per condition ``(condition, items, x, c, n)``.
+
+    ``x`` holds the condition's answers; ``c`` the group code of each respondent,
+    -1 where an item is missing (listwise within the condition); ``n`` the
+    complete respondents per group.
+    """
+    codes, keys = group_codes(survey.responses, as_by(by))
+    conds = _conditions(survey, conditions)
+
+    def per_condition():
+        for cond in conds:
+            items = condition_items(survey, cond)
+            x = survey.responses[items].to_numpy(dtype=float)
+            c = np.where(np.isnan(x).any(axis=1), -1, codes)
+            yield cond, items, x, c, gsum(c, np.ones(len(x)), len(keys))
+
+    return keys, conds, per_condition()
 
 
 def _group_mean(codes, x, n_groups):
@@ -129,13 +142,10 @@ def rwg(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     survey = as_survey(survey, codebook)
     A = survey.codebook.n_options if n_options is None else int(n_options)
     s2_eu = (A ** 2 - 1) / 12
-    codes, keys = group_codes(survey.responses, as_by(by))
+    keys, conds, blocks = _listwise_blocks(survey, by, conditions)
     G = len(keys)
-    conds = _conditions(survey, conditions)
     frames = []
-    for cond in conds:
-        items = condition_items(survey, cond)
-        x, c, n = _listwise(survey, items, codes, G)
+    for cond, items, x, c, n in blocks:
         with quiet():
             m = _group_mean(c, x, G)
             dev = np.where(c[:, None] >= 0, x - m[np.clip(c, 0, None)], 0.0)
@@ -194,13 +204,10 @@ def ad(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *, 
     if center not in ("mean", "median"):
         raise ValueError("center must be 'mean' or 'median'")
     survey = as_survey(survey, codebook)
-    codes, keys = group_codes(survey.responses, as_by(by))
+    keys, conds, blocks = _listwise_blocks(survey, by, conditions)
     G = len(keys)
-    conds = _conditions(survey, conditions)
     frames = []
-    for cond in conds:
-        items = condition_items(survey, cond)
-        x, c, n = _listwise(survey, items, codes, G)
+    for cond, items, x, c, n in blocks:
         if center == "mean":
             ctr = _group_mean(c, x, G)
         else:
