@@ -150,3 +150,11 @@ def finish(keys: pd.DataFrame, cols: dict[str, np.ndarray], extra_first: dict[st
     for name, val in cols.items():
         out[name] = val
     return out
+
+
+def stack_conditions(frames: list[pd.DataFrame], survey: Survey, conds) -> pd.DataFrame:
+    """Concatenate per-condition frames; ``condition`` as an ordered categorical in codebook order."""
+    out = pd.concat(frames, ignore_index=True)
+    cats = list(dict.fromkeys(list(survey.codebook.condition_codes) + list(conds)))
+    out["condition"] = pd.Categorical(out["condition"], categories=cats, ordered=True)
+    return out

@@ -15,7 +15,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, join_notes, note_small, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, join_notes, note_small, quiet, stack_conditions
 from .reliability import condition_items
 from .scores import condition_scores
 
@@ -75,13 +75,6 @@ def _frame(keys, cond, cols, n, min_n, extra_notes=()):
     for name, val in cols.items():
         out[name] = np.where(small, np.nan, val) if np.asarray(val).dtype.kind == "f" else val
     out["note"] = join_notes(note_small(n, min_n), *[np.where(small, "", e) for e in extra_notes])
-    return out
-
-
-def _concat(frames, survey, conds):
-    out = pd.concat(frames, ignore_index=True)
-    cats = list(dict.fromkeys(list(survey.codebook.condition_codes) + list(conds)))
-    out["condition"] = pd.Categorical(out["condition"], categories=cats, ordered=True)
     return out
 
 
@@ -156,7 +149,7 @@ def rwg(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
             r = J * (1 - ratio) / (J * (1 - ratio) + ratio)
         r = np.where(n < 2, np.nan, r)
         frames.append(_frame(keys, cond, {"k": np.full(G, J), "mean_var": s2, "rwg_j": r}, n, min_n))
-    return _concat(frames, survey, conds)
+    return stack_conditions(frames, survey, conds)
 
 
 # ---------------------------------------------------------------------- AD
@@ -220,7 +213,7 @@ def ad(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *, 
             val = (gsum(c, dev, G) / n[:, None]).mean(axis=1)
         val = np.where(n < 2, np.nan, val)
         frames.append(_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n))
-    return _concat(frames, survey, conds)
+    return stack_conditions(frames, survey, conds)
 
 
 # ---------------------------------------------------------------------- ICC
@@ -428,7 +421,7 @@ def krippendorff(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None =
         no_var = (npair > 1) & np.isnan(alpha)
         frames.append(_frame(keys, cond, {"n_pairable": npair, "level": level, "alpha": alpha}, n, min_n,
                              [np.where(no_var, "no variation", ""), np.where(npair <= 1, "no pairable values", "")]))
-    out = _concat(frames, survey, conds)
+    out = stack_conditions(frames, survey, conds)
     out["n_pairable"] = out["n_pairable"].astype(float)
     return out
 

@@ -10,7 +10,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, quiet, stack_conditions
 
 __all__ = ["reliability", "item_statistics"]
 
@@ -306,14 +306,7 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
                                  np.where(~bad & hey, "omega: Heywood case", ""),
                                  np.where(~bad & ~zero & ~hey & np.isnan(om) & omega, "omega not estimable" if k >= 3 else "omega needs k >= 3", ""))
         frames.append(out)
-    return _stack(frames, survey, conds)
-
-
-def _stack(frames, survey, conds):
-    out = pd.concat(frames, ignore_index=True)
-    cats = list(dict.fromkeys(list(survey.codebook.condition_codes) + list(conds)))
-    out["condition"] = pd.Categorical(out["condition"], categories=cats, ordered=True)
-    return out
+    return stack_conditions(frames, survey, conds)
 
 
 def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
@@ -385,7 +378,4 @@ def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
         out["note"] = join_notes(note_small(np.repeat(n, k), min_n),
                                  np.where(~small & (var.ravel() == 0), "zero variance", ""))
         frames.append(out)
-    out = pd.concat(frames, ignore_index=True)
-    out["condition"] = pd.Categorical(out["condition"], categories=list(dict.fromkeys(
-        list(survey.codebook.condition_codes) + list(conds))), ordered=True)
-    return out
+    return stack_conditions(frames, survey, conds)
