@@ -30,8 +30,8 @@ def report(tmp_path_factory):
 
 
 def test_report_folder_contents(report):
-    assert sorted(p.name for p in report.iterdir()) == ["excluded.csv", "figures", "notebooks", "report.html",
-                                                        "tables.xlsx"]
+    assert sorted(p.name for p in report.iterdir()) == [".analyse-report", "excluded.csv", "figures", "notebooks",
+                                                        "report.html", "tables.xlsx"]
     assert sorted(p.stem for p in (report / "notebooks").glob("*.ipynb")) == [s for s, _, _ in NOTEBOOKS]
     figures = list((report / "figures").iterdir())
     stems = {p.stem for p in figures}
@@ -136,6 +136,7 @@ def test_no_personal_data_in_any_output(report):
 def test_interrupted_run_leaves_the_old_report(tmp_path, monkeypatch):
     out = tmp_path / "rapport"
     out.mkdir()
+    (out / ".analyse-report").write_text("")
     (out / "report.html").write_text("old report")
     import analyse.plot
 
@@ -152,7 +153,7 @@ def test_interrupted_run_leaves_the_old_report(tmp_path, monkeypatch):
 def test_english_tables_and_figures_without_notebooks(tmp_path):
     out = build_report([SAMPLE / "synthetisch_meting1_msforms.xlsx"], tmp_path / "en", lang="en", notebooks=False,
                        progress=False, min_n=16)
-    assert sorted(p.name for p in out.iterdir()) == ["excluded.csv", "figures", "tables.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "excluded.csv", "figures", "tables.xlsx"]
     sheets = openpyxl.load_workbook(out / "tables.xlsx").sheetnames
     assert sheets[0] == "columns explained" and "means leerlab" in sheets
     assert "change between waves" not in sheets  # one wave: no comparison
@@ -170,3 +171,24 @@ def test_cli_report_exit_codes(tmp_path):
                           "--min-n", "0"], capture_output=True, text=True)
     assert run.returncode == 2 and "must be at least 1" in run.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_report_never_replaces_inputs_or_foreign_folders(tmp_path):
+    """--out pointing at the data, or at a folder analyse did not write, is refused before anything happens."""
+    data = tmp_path / "exports"
+    data.mkdir()
+    shutil.copy(SAMPLE / "synthetisch_meting2_export.csv", data)
+    with pytest.raises(an.AnalyseError, match="holds the input"):
+        build_report([data], data, progress=False, notebooks=False)
+    with pytest.raises(an.AnalyseError, match="holds the input"):
+        build_report([data / "synthetisch_meting2_export.csv"], data, progress=False, notebooks=False)
+    mine = tmp_path / "mijn_map"
+    mine.mkdir()
+    (mine / "notities.txt").write_text("belangrijk")
+    with pytest.raises(an.AnalyseError, match="not a report written by analyse"):
+        build_report([data], mine, progress=False, notebooks=False)
+    assert (mine / "notities.txt").read_text() == "belangrijk"
+    assert sorted(p.name for p in data.iterdir()) == ["synthetisch_meting2_export.csv"]
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    assert (build_report([data], empty, progress=False, notebooks=False) / "tables.xlsx").exists()

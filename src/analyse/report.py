@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import stats
 from .stats import MIN_GROUP_SIZE
+from .errors import AnalyseError
 from .survey import Survey
 from .writing import write_csv, write_xlsx
 
@@ -134,6 +135,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
     out = Path(out).resolve()
     inputs = [str(Path(p).resolve()) for p in ([inputs] if isinstance(inputs, (str, Path)) else inputs)]
+    _check_target(out, inputs)
     steps = ["load", "tables", "figures"] + ([s for s, _, _ in NOTEBOOKS] + ["html"] if notebooks else [])
     bar = tqdm(total=len(steps), disable=not progress, unit="stap" if lang == "nl" else "step", leave=False)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +169,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
             bar.set_description("html")
             _write_html(executed, work / "report.html", lang=lang)
             bar.update()
+        (work / _MARKER).write_text("written by analyse report; the whole folder is replaced by the next run\n")
         _replace_folder(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -251,6 +254,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_MARKER = ".analyse-report"  # in every report folder: only such a folder may be replaced
+
+
+def _check_target(out: Path, inputs: list[str]) -> None:
+    """Refuse an output folder whose replacement would delete data: the inputs, or a folder we did not write."""
+    for p in map(Path, inputs):
+        if p == out or out in p.parents:
+            raise AnalyseError(f"{out}: the report folder holds the input {p}; replacing it would delete the input. "
+                               "Choose another --out folder")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / _MARKER).exists())):
+        raise AnalyseError(f"{out}: exists and is not a report written by analyse; it is left alone. "
+                           "Choose a new or empty --out folder")
 
 
 def _replace_folder(new: Path, out: Path) -> None:
