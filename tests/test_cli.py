@@ -49,3 +49,12 @@ def test_usage_error_exit_2():
 def test_help(args):
     out = run(*args)
     assert out.returncode == 0 and "usage: analyse" in out.stdout
+
+
+def test_check_never_overwrites_an_input(tmp_path, capsys):
+    src = tmp_path / "meting1.csv"
+    src.write_bytes(open("data/sample/synthetisch_meting2_export.csv", "rb").read())
+    before = src.read_bytes()
+    assert main(["check", str(src), "--excluded", str(src)]) == 1
+    assert "inputs are never overwritten" in capsys.readouterr().err
+    assert src.read_bytes() == before

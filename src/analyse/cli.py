@@ -94,6 +94,8 @@ def _check(args) -> int:
     from .loading import load
     from .writing import write_csv
 
+    if args.excluded and args.excluded.resolve() in {Path(p).resolve() for p in args.inputs}:
+        raise AnalyseError(f"{args.excluded}: --excluded names an input file; inputs are never overwritten")
     survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet)
     print(survey.report().to_text(args.lang))
     if args.excluded:
