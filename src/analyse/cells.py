@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, normalise
+from .writing import FORMULA_START
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 class Columns:
@@ -160,16 +160,20 @@ def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> tuple[pd.Series, 
 
 
 def _unescape_text(text: str) -> str:
-    """Undo the apostrophe our CSV writer puts before text that would start a formula."""
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+    """Undo the apostrophe :func:`analyse.writing.escape_csv_text` puts before text that would start a formula."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
         return text[1:]
     return text
 
 
+def _redact_text(text: str) -> str:
+    """E-mail and IP addresses replaced by a placeholder: the one redaction rule of the loader."""
+    return _IPV4.sub("[ip verwijderd]", _EMAIL.sub("[e-mail verwijderd]", text))
+
+
 def _redact(text: pd.Series) -> pd.Series:
-    """E-mail and IP addresses replaced by a placeholder (as :func:`_comment_text` does)."""
-    return (text.str.replace(_EMAIL, "[e-mail verwijderd]", regex=True)
-            .str.replace(_IPV4, "[ip verwijderd]", regex=True))
+    """:func:`_redact_text` on every cell of a text column."""
+    return text.map(_redact_text)
 
 
 def _has_address(v) -> bool:
@@ -182,4 +186,4 @@ def _comment_text(v):
     text = _as_text(v)
     if text is pd.NA:
         return text
-    return _IPV4.sub("[ip verwijderd]", _EMAIL.sub("[e-mail verwijderd]", _unescape_text(text)))
+    return _redact_text(_unescape_text(text))

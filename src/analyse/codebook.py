@@ -165,7 +165,7 @@ class Codebook:
     # ----------------------------------------------------------- matching
     def synonyms(self, kind: str) -> dict[str, str]:
         """Normalised spelling -> code for levels, sectors or leerlabs."""
-        table = {"level": self.levels, "sector": self.sectors, "leerlab": self.leerlabs}[kind]
+        table = self._table(kind)
         out: dict[str, str] = {}
         for row in table.itertuples():
             for s in [row.code, row.nl, row.en, *row.synonyms]:

@@ -15,12 +15,13 @@ import pandas as pd
 
 __all__ = ["write_csv", "write_xlsx", "escape_csv_text"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What makes a spreadsheet program read a text cell as a formula (escaped in CSV output).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_csv_text(value):
     """``'=SUM(A1)`` for ``=SUM(A1)``; numbers and other text unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _is_number(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_number(value):
         return "'" + value
     return value
 

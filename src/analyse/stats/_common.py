@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..codebook import Codebook
-from ..survey import META, Survey
+from ..survey import Survey
 
 __all__ = ["MIN_GROUP_SIZE", "as_survey", "as_by", "group_codes", "gsum", "holm", "quiet",
            "note_small", "join_notes"]
@@ -132,24 +132,6 @@ def join_notes(*notes) -> np.ndarray:
             continue
         out = np.where(out == "", a, np.where(a == "", out, out + "; " + a))
     return np.asarray(out, dtype=object)
-
-
-def item_columns(survey: Survey) -> list[str]:
-    return survey.codebook.item_codes
-
-
-def meta_columns() -> list[str]:
-    return list(META)
-
-
-def finish(keys: pd.DataFrame, cols: dict[str, np.ndarray], extra_first: dict[str, object] | None = None) -> pd.DataFrame:
-    """Assemble a tidy result frame: key columns first, then ``cols``."""
-    out = keys.reset_index(drop=True).copy()
-    for name, val in (extra_first or {}).items():
-        out[name] = val
-    for name, val in cols.items():
-        out[name] = val
-    return out
 
 
 def stack_conditions(frames: list[pd.DataFrame], survey: Survey, conds) -> pd.DataFrame:
