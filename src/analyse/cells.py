@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime, time
 
 import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, normalise
+from .survey import REASON_CODES
 from .writing import FORMULA_START
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -20,52 +22,101 @@ _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 
 
 class Columns:
-    """The data cells, each column factorised once.
+    """The data cells by column, each column factorised once.
 
     Every rule of the loader runs on a column's distinct values and is spread
     over its rows by index: a column of 100,000 answers holds a handful of
-    labels, so the work does not grow with the respondents.
+    labels, so the work does not grow with the respondents. A column is a 1-D
+    object array (openpyxl, SPSS, pandas' CSV parser) or an Arrow array
+    (fastexcel, Arrow's CSV parser), which Arrow dictionary-encodes in C++.
     """
 
-    def __init__(self, cells: np.ndarray, factors: dict | None = None):
-        self.cells = cells
+    def __init__(self, columns: list, factors: dict | None = None):
+        self.columns = columns
         self._factors = factors or {}
+        self._plain = {}  # column -> which distinct values are plain text already (Arrow columns)
+
+    @classmethod
+    def from_matrix(cls, cells: np.ndarray) -> "Columns":
+        return cls([cells[:, j] for j in range(cells.shape[1])] if cells.ndim == 2 else [])
 
     def __len__(self) -> int:
-        return len(self.cells)
+        return len(self.columns[0]) if self.columns else 0
 
     @property
     def width(self) -> int:
-        return self.cells.shape[1]
+        return len(self.columns)
 
     def factor(self, j: int) -> tuple[np.ndarray, np.ndarray]:
         """``codes`` (-1 for None/NaN) and the distinct values of column ``j``."""
         if j not in self._factors:
-            codes, uniques = pd.factorize(self.cells[:, j], use_na_sentinel=True)
-            self._factors[j] = (codes, np.asarray(uniques, dtype=object))
+            col = self.columns[j]
+            if isinstance(col, np.ndarray):
+                self._factors[j] = _factorise(col)
+            else:
+                codes, dictionary = _arrow_factorise(col)
+                self._factors[j] = codes, _arrow_objects(dictionary)
+                self._plain[j] = _plain_text(dictionary)
         return self._factors[j]
+
+    def text(self, j: int) -> np.ndarray:
+        """Column ``j`` as :func:`_as_text` gives it (NA for blanks), computed once per distinct value."""
+        codes, uniques = self.factor(j)
+        plain = self._plain.get(j, np.zeros(len(uniques), dtype=bool))
+        values = np.empty(len(uniques) + 1, dtype=object)
+        values[:-1][plain] = uniques[plain]  # most ids and labels: nothing to strip
+        values[:-1][~plain] = [_as_text(u) for u in uniques[~plain]]
+        values[-1] = pd.NA
+        return values[codes]
 
     def map(self, j: int, fn, na=None, dtype=object) -> np.ndarray:
         """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``."""
         codes, uniques = self.factor(j)
         values = np.empty(len(uniques) + 1, dtype=dtype)
-        for i, u in enumerate(uniques):
-            values[i] = fn(u)
+        values[:-1] = [fn(u) for u in uniques]
         values[-1] = na  # code -1 indexes the last slot
         return values[codes]
 
     def distinct(self, j: int) -> np.ndarray:
         return self.factor(j)[1]
 
+    def values(self, rows: np.ndarray, j: int) -> np.ndarray:
+        """The cells of column ``j`` at ``rows`` (None for blanks)."""
+        col = self.columns[j]
+        if isinstance(col, np.ndarray):
+            return col[rows]
+        return _arrow_objects(col.take(np.asarray(rows, dtype=np.intp)))
+
+    def distinct_text(self, j: int, containing: Sequence[str]) -> list[str]:
+        """The distinct text cells of column ``j`` that contain one of the substrings ``containing``."""
+        col = self.columns[j]
+        if isinstance(col, np.ndarray):
+            return [v for v in self.distinct(j) if isinstance(v, str) and any(c in v for c in containing)]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            return []
+        hit = pc.or_(*[pc.match_substring(col, c) for c in containing]) if len(containing) > 1 \
+            else pc.match_substring(col, containing[0])
+        return pc.unique(col.filter(hit)).to_pylist()
+
+    def widen(self, width: int) -> "Columns":
+        """At least ``width`` columns: missing ones (a header over no data) are blank."""
+        extra = [np.full(len(self), None, dtype=object) for _ in range(width - self.width)]
+        return Columns(self.columns + extra, self._factors) if extra else self
+
     def head(self, n: int) -> "Columns":
-        return Columns(self.cells[:n], {j: (c[:n], u) for j, (c, u) in self._factors.items()})
+        cut = [c[:n] if isinstance(c, np.ndarray) else c.slice(0, n) for c in self.columns]
+        return Columns(cut, {j: (c[:n], u) for j, (c, u) in self._factors.items()})
 
     def empty_rows(self, first: Sequence[int] = ()) -> np.ndarray:
         """Boolean per row: every cell is None, NaN or only whitespace.
 
         The columns in ``first`` (the answers: few distinct values, factorised
-        anyway) are looked at in full; the others only on the rows still blank, which
-        after a few answer columns are the empty rows alone.
+        anyway) are looked at through their distinct values, the others only on
+        the rows still blank, which after a few answer columns are the empty rows
+        alone.
         """
         candidates = np.arange(len(self))
         for j in dict.fromkeys([*first, *range(self.width)]):
@@ -74,11 +125,50 @@ class Columns:
             if j in first:
                 blank = self.map(j, _is_blank, True, bool)[candidates]
             else:
-                blank = np.fromiter(map(_is_blank, self.cells[candidates, j]), bool, len(candidates))
+                blank = np.fromiter(map(_is_blank, self.values(candidates, j)), bool, len(candidates))
             candidates = candidates[blank]
         out = np.zeros(len(self), dtype=bool)
         out[candidates] = True
         return out
+
+
+def _factorise(col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _arrow_factorise(col):
+    """An Arrow column's codes (-1 for null) and its distinct values as an Arrow array."""
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    enc = col.dictionary_encode()
+    indices = enc.indices.fill_null(-1) if enc.null_count else enc.indices
+    return indices.to_numpy(zero_copy_only=False), enc.dictionary
+
+
+def _plain_text(dictionary) -> np.ndarray:
+    """Which values are printable ASCII words single-spaced: :func:`_as_text` returns them unchanged."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(dictionary.type):
+        return np.zeros(len(dictionary), dtype=bool)
+    plain = pc.and_(pc.string_is_ascii(dictionary), pc.match_substring_regex(dictionary, r"^[!-~]+(?: [!-~]+)*$"))
+    return plain.to_numpy(zero_copy_only=False)
+
+
+def _arrow_objects(arr) -> np.ndarray:
+    """Arrow values as Python objects as openpyxl gives them: a date is a midnight datetime."""
+    import pyarrow as pa
+
+    values = arr.to_pylist()
+    if pa.types.is_date(arr.type):
+        values = [None if d is None else datetime.combine(d, time()) for d in values]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _is_blank(v) -> bool:
@@ -86,7 +176,7 @@ def _is_blank(v) -> bool:
 
 
 def _cell_text(v) -> str:
-    """A cell as shown; a whole float without '.0', as Excel shows it (calamine reads every number as float)."""
+    """A cell as shown; a whole float without '.0', as Excel shows it (fastexcel reads every number as float)."""
     if _is_blank(v):
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -99,14 +189,13 @@ def scores_from_cells(cols: Columns, j: int, cb: Codebook) -> tuple[np.ndarray, 
 
     Labels are matched after :func:`~analyse.codebook.normalise`; numbers must
     be scale points (a decimal comma is read as a point). Returns float scores
-    (NaN = no answer) and an object array of reason codes (None = fine).
+    (NaN = no answer) and the :data:`~analyse.survey.REASON_CODES` of problems (0 = fine).
     """
     codes, uniques = cols.factor(j)
     labels, points = cb.answer_labels, cb.scale_points  # properties: computed once per column, not per value
     pairs = [_answer(u, labels, points) for u in uniques] + [(np.nan, None)]  # last: None/NaN cells (code -1)
     scores = np.array([p[0] for p in pairs], dtype=float)
-    reasons = np.empty(len(pairs), dtype=object)
-    reasons[:] = [p[1] for p in pairs]
+    reasons = np.array([REASON_CODES[p[1]] if p[1] else 0 for p in pairs], dtype=np.int8)
     return scores[codes], reasons[codes]
 
 
@@ -148,7 +237,7 @@ def _as_text(v):
 
 def _text_cells(cols: Columns, j: int) -> pd.Series:
     """Column ``j`` as stripped text (see :func:`_as_text`)."""
-    return pd.Series(cols.map(j, _as_text, pd.NA), dtype="string")
+    return pd.Series(cols.text(j), dtype=object)  # "string" would check every cell again
 
 
 def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> tuple[pd.Series, pd.Series]:

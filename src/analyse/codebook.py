@@ -14,6 +14,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -131,7 +132,18 @@ class Codebook:
     def point_labels(self, lang: str = "nl") -> list[str]:
         return list(self.raw["scale"]["point_labels"][_lang(lang)])
 
-    @property
+    @cached_property
+    def header_items(self) -> dict[str, str]:
+        """Normalised item code and Dutch and English statement -> item code (header recognition)."""
+        return {normalise(s): row.code for row in self.items.itertuples() for s in (row.code, row.nl, row.en)}
+
+    @cached_property
+    def condition_names(self) -> dict[str, str]:
+        """Normalised condition code and Dutch and English name -> condition code."""
+        return {normalise(n): c for c, nl, en in zip(self.conditions["code"], self.conditions["nl"],
+                                                     self.conditions["en"]) for n in (c, nl, en)}
+
+    @cached_property
     def answer_labels(self) -> dict[str, float]:
         """Normalised answer label -> score; no-answer labels map to NaN."""
         out = {normalise(k): float(v) for k, v in self.raw["scale"]["labels"].items()}
@@ -173,12 +185,12 @@ class Codebook:
                 out[normalise(re.sub(r"(?i)^leerlab\s+", "", s))] = row.code
         return out
 
-    @property
+    @cached_property
     def column_names(self) -> dict[str, list[str]]:
         """Metadata role -> normalised header names that identify it."""
         return {role: [normalise(n) for n in names] for role, names in self.raw["columns"].items()}
 
-    @property
+    @cached_property
     def comment_headers(self) -> list[str]:
         return [normalise(h) for h in self.raw["comments"]["headers"]]
 
@@ -213,6 +225,18 @@ def load_codebook(path: str | Path | Codebook | None = None) -> Codebook:
     """
     if isinstance(path, Codebook):
         return path
+    if path is None:
+        return _default_codebook()
+    return _read_codebook(path)
+
+
+@cache
+def _default_codebook() -> Codebook:
+    """The built-in codebook, read once: a Codebook never changes."""
+    return _read_codebook(None)
+
+
+def _read_codebook(path: str | Path | None) -> Codebook:
     if path is None:
         source = "common_eye.toml (built in)"
         text = resources.files("analyse").joinpath("data/common_eye.toml").read_text(encoding="utf-8")

@@ -44,11 +44,11 @@ def _layout(headers: list[str], t: RawTable, header_row: int, data_start: int, c
     if t.kind == "sav":
         return "SPSS (.sav)"
     if data_start > header_row + 1:
-        between = t.cells[header_row + 1:data_start]
+        between = t.head[header_row + 1:data_start]
         if _has_import_ids(between[-1]):
             return f"Qualtrics ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, three header rows)"
         return f"SurveyMonkey ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, two header rows)"
-    if header_row > 0 and _subheader_row(t.cells[header_row], cb):
+    if header_row > 0 and _subheader_row(t.head[header_row], cb):
         return f"SurveyMonkey ({'XLSX' if t.kind == 'xlsx' else 'CSV'}, two header rows)"
     norm = {normalise(h) for h in headers}
     for name, signature in _LAYOUTS:
@@ -62,8 +62,7 @@ def _strip_prefix(text: str, cb: Codebook) -> list[str]:
     text = _strip_lime_code(text)
     out = [text]
     s = re.sub(r"^(?:q|vraag|question)?\s*\d+(?:\.\d+)*\s*[.):-]?\s+", "", text)
-    names = "|".join(re.escape(normalise(n)) for n in
-                     [*cb.conditions["code"], *cb.conditions["nl"], *cb.conditions["en"]])
+    names = "|".join(map(re.escape, cb.condition_names))
     s2 = re.sub(rf"^(?:{names})\s*(?:-|–|:|\|)\s*", "", s)
     out += [s, s2]
     if " - " in text:  # Qualtrics matrix: "<question text> - <statement>"
@@ -82,26 +81,16 @@ def _strip_lime_code(text: str) -> str:
     return text
 
 
-def _item_lookup(cb: Codebook) -> dict[str, str]:
-    lookup = {}
-    for row in cb.items.itertuples():
-        for s in (row.code, row.nl, row.en):
-            lookup[normalise(s)] = row.code
-    return lookup
-
-
 def _comment_condition(norm: str, cb: Codebook) -> str | None | bool:
     """Condition named in a comment header, None if unnamed, False if not a comment header."""
     m = re.fullmatch(r"comment_(\w+)", norm)
     if m and m.group(1) in cb.condition_codes:
         return m.group(1)
     base = re.sub(r"[ ._]?\d+$", "", norm)
-    names = {normalise(n): c for c, nl, en in zip(cb.conditions["code"], cb.conditions["nl"], cb.conditions["en"])
-             for n in (c, nl, en)}
     for h in cb.comment_headers:
         if base == h:
             return None
-        for name, code in names.items():
+        for name, code in cb.condition_names.items():
             if base in (f"{name} - {h}", f"{name}: {h}", f"{name} {h}", f"{h} {name}", f"{h} - {name}"):
                 return code
     return False
@@ -112,8 +101,8 @@ def _find_header(t: RawTable, cb: Codebook, explicit: dict[str, str], fuzzy: boo
 
     Returns ``(header_row, data_start, headers, mapping, notes)`` or None.
     """
-    for r in range(min(10, len(t.cells))):
-        headers, data_start = _header_rows(t.cells, r, cb)
+    for r in range(min(10, len(t.head))):
+        headers, data_start = _header_rows(t.head, r, cb)
         mapping = _map_columns(headers, cb, explicit, t.file, r + 1, [] if fuzzy else None)
         if any(kind == "item" for kind, _ in mapping.values()):
             notes: list[str] = []  # the chosen row: headers left unmatched get a fuzzy chance
@@ -160,7 +149,7 @@ def _map_columns(headers: list[str], cb: Codebook, explicit: dict[str, str], fil
     With ``fuzzy_notes`` (a list), headers not matched exactly are matched
     fuzzily and every fuzzy decision is appended to it.
     """
-    items = _item_lookup(cb)
+    items = cb.header_items
     names = cb.column_names
     explicit_norm = {normalise(k): v for k, v in explicit.items()}
     mapping: dict[int, tuple[str, str]] = {}
@@ -285,8 +274,8 @@ def _check_personal_content(headers: list[str], cols: Columns, mapping: dict) ->
     for j in range(cols.width):
         if j in mapping or j >= len(headers):
             continue
-        values = [v for v in cols.distinct(j) if isinstance(v, str)]
-        if any(_EMAIL.search(v) or _IPV4.search(v) for v in values):
+        # Both patterns need an "@" or a "."; only cells with one are searched.
+        if any(_EMAIL.search(v) or _IPV4.search(v) for v in cols.distinct_text(j, ("@", "."))):
             mapping[j] = ("personal", "")
 
 

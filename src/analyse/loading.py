@@ -42,8 +42,8 @@ from .cells import Columns, _cell_text, _coded, _comment_text, _has_address, _re
 from .codebook import Codebook, load_codebook, normalise
 from .errors import SurveyError
 from .headers import _check_personal_content, _find_header, _layout, _require_metadata
-from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, RawTable, read_table
-from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Note, Survey
+from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, NeedsOpenpyxl, RawTable, read_table
+from .survey import EXCLUDED_COLUMNS, META, REASON_CODES as R, FileReport, LoadReport, Note, Survey
 
 __all__ = ["load"]
 
@@ -87,11 +87,11 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         Refuse an .xlsx that unpacks to more than this many bytes (default
         200 MB) before it is opened, so a damaged or malicious file cannot
         exhaust memory.
-    engine : {None, "calamine", "openpyxl"}
-        Reader of plain .xlsx workbooks: None (default) uses python-calamine
-        when installed (``pip install 'analyse[fast]'``), else openpyxl.
-        Workbooks with formulas or merged cells are always read by openpyxl.
-        Both give the same result; the switch exists to compare them.
+    engine : {None, "fastexcel", "openpyxl"}
+        Reader of plain .xlsx workbooks: None (default) uses fastexcel when
+        installed, else openpyxl. Workbooks with formulas or merged cells, and
+        sheets with a column mixing text and numbers, are always read by
+        openpyxl. Both give the same result; the switch exists to compare them.
 
     Returns
     -------
@@ -150,7 +150,6 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     for col in ("value", "detail"):
         excluded_df[col] = _redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
-    responses = responses.drop(columns=["_file", "_row", "_id_column"])
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
     survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
     if not len(survey.responses):
@@ -205,9 +204,21 @@ def _wave_arguments(wave, n: int) -> list:
 # --------------------------------------------------------------------------- one file
 
 
-def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, explicit: dict[str, str],
-               unfinished: str, max_xlsx_bytes: int, engine: str | None):
+def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, engine: str | None, max_xlsx_bytes: int,
+               **options):
     table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine=engine)
+    try:
+        return _load_table(table, path, cb, wave_arg, position, **options)
+    except (NeedsOpenpyxl, SurveyError):
+        # Formulas or merged cells, found while fastexcel read: openpyxl reads it again, head included.
+        if not table.needs_openpyxl():
+            raise
+    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine="openpyxl")
+    return _load_table(table, path, cb, wave_arg, position, **options)
+
+
+def _load_table(table: RawTable, path: Path, cb: Codebook, wave_arg, position: int, *, explicit: dict[str, str],
+                unfinished: str):
     candidates = [table, *table.sheets]
     chosen = None
     for fuzzy in (False, True):  # an exact match anywhere beats a fuzzy one
@@ -231,7 +242,8 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
                               "platform header rows, not answers",
                               f"rijen {header_row + 2}-{data_start} onder de kop (rij {header_row + 1}) zijn extra "
                               "kopregels van het platform, geen antwoorden"))
-    cols = Columns(t.cells[data_start:])
+    cols = t.body(data_start).widen(len(headers))
+    headers = headers + [""] * (cols.width - len(headers))  # columns with data but no header
     first_row_number = data_start + 1
     # Trailing empty rows are formatting, not data.
     empty = cols.empty_rows(first=sorted(j for j, (kind, _) in mapping.items() if kind == "item"))
@@ -267,7 +279,7 @@ def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, expl
 
 def _refuse_unmatched(path: Path, candidates: list[RawTable]):
     """No statement found: say why as precisely as the headers allow."""
-    first_rows = [normalise(c) for t in candidates for c in t.cells[:10].ravel() if isinstance(c, str)]
+    first_rows = [normalise(c) for t in candidates for c in t.head[:10].ravel() if isinstance(c, str)]
     if sum(bool(re.fullmatch(r"[a-z][a-z0-9_]*\[[a-z0-9_]+\]", c)) for c in first_rows) >= 3:
         raise SurveyError("the headers are LimeSurvey question codes only (such as 'G1Q1[SQ001]'), which cannot be "
                           "matched to the statements; export again with 'Question text' or 'Question code & "
@@ -283,26 +295,26 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
               unfinished="exclude", formula_cells=False):
     n = len(cols)
     ncol = len(headers)
-    reasons = np.full((n, ncol), None, dtype=object)
+    reasons = np.zeros((n, ncol), dtype=np.int8)  # REASON_CODES; 0 = no problem
     items_by_col = {j: what for j, (kind, what) in mapping.items() if kind == "item"}
     score_cols = {code: np.full(n, np.nan) for code in cb.item_codes}
     for j, code in items_by_col.items():
         score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb)
-    scores = pd.DataFrame(score_cols)
+    scores = np.column_stack([score_cols[c] for c in cb.item_codes])
     meta_cols = {what: j for j, (kind, what) in mapping.items() if kind == "meta"}
-    frame = pd.DataFrame(index=range(n))
+    meta = {}  # role -> object array per row
 
     # respondent id
     stem = Path(file).stem
     if "respondent_id" in meta_cols:
         j = meta_cols["respondent_id"]
         ids = _text_cells(cols, j)
-        reasons[ids.isna().to_numpy() & (reasons[:, j] == None), j] = "missing_id"  # noqa: E711
+        reasons[ids.isna().to_numpy() & (reasons[:, j] == 0), j] = R["missing_id"]
         id_column = headers[j]
     elif "id_generic" in meta_cols:
         j = meta_cols["id_generic"]
         ids = stem + "#" + _text_cells(cols, j)
-        reasons[ids.isna().to_numpy(), j] = "missing_id"
+        reasons[ids.isna().to_numpy(), j] = R["missing_id"]
         id_column = headers[j]
         rep.notes.append(Note(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
                               f"are made file-specific ('{stem}#<number>') and are not paired across waves",
@@ -315,13 +327,13 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
                               "waves",
                               f"geen kolom met respondentcodes: de codes zijn de rijnummers ('{stem}#<rij>'), niet "
                               "gekoppeld over metingen"))
-    frame["respondent_id"] = ids
+    meta["respondent_id"] = np.asarray(ids, dtype=object)
 
     # wave
     if "wave" in meta_cols:
         j = meta_cols["wave"]
         waves = _text_cells(cols, j)
-        reasons[waves.isna().to_numpy(), j] = "missing_wave"
+        reasons[waves.isna().to_numpy(), j] = R["missing_wave"]
         rep.wave_rule = Note(f"from column {headers[j]!r}", f"uit kolom {headers[j]!r}")
     else:
         m = _WAVE_IN_NAME.search(Path(file).stem)
@@ -336,40 +348,40 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
                                                        f"{position!r} uit de volgorde van de bestanden "
                                                        f"(bestand {position})")
         waves = pd.Series([value] * n, dtype="string")
-    frame["wave"] = waves
+    meta["wave"] = np.asarray(waves, dtype=object)
 
     for role, missing, unknown, required in [("leerlab", "missing_leerlab", "unknown_leerlab", True),
                                              ("level", "missing_level", "unknown_level", True),
                                              ("sector", None, "unknown_sector", False)]:
         if role not in meta_cols:
-            frame[role] = pd.NA
+            meta[role] = np.full(n, pd.NA, dtype=object)
             continue
         j = meta_cols[role]
         text, code = _coded(cols, j, cb.synonyms(role))
         blank = text.isna().to_numpy()
         if required:
-            reasons[blank, j] = missing
-        reasons[~blank & code.isna().to_numpy(), j] = unknown
-        frame[role] = code
+            reasons[blank, j] = R[missing]
+        reasons[~blank & code.isna().to_numpy(), j] = R[unknown]
+        meta[role] = code.to_numpy()
     j = meta_cols["partner"]
     partner = _text_cells(cols, j)
-    reasons[partner.isna().to_numpy(), j] = "missing_partner"
-    frame["partner"] = partner
+    reasons[partner.isna().to_numpy(), j] = R["missing_partner"]
+    meta["partner"] = partner.to_numpy()
 
     _completion_reasons(cols, meta_cols, cb, reasons, unfinished, rep)
     # A formula Excel never computed is not an answer, whatever column it is in. A FormulaCell equals
     # the text of its formula, so it is told by type, cell by cell, in the rare workbook that has one.
     if formula_cells:
         for j in mapping:
-            reasons[[type(v) is FormulaCell for v in cols.cells[:, j]], j] = "formula"
+            reasons[[type(v) is FormulaCell for v in cols.columns[j]], j] = R["formula"]
 
-    reasons[empty, :] = None
-    answered = scores.notna().any(axis=1).to_numpy()
-    has_problem = (reasons != None)  # noqa: E711
+    reasons[empty, :] = 0
+    answered = ~np.isnan(scores).all(axis=1)
+    has_problem = reasons != 0
     row_bad = has_problem.any(axis=1)
     first_col = has_problem.argmax(axis=1)
     idx = np.arange(n)
-    reason = reasons[idx, first_col]
+    reason = np.array([None, *R], dtype=object)[reasons[idx, first_col]]
     no_answers = ~empty & ~row_bad & ~answered
     reason[empty] = "empty_row"
     reason[no_answers] = "no_answers"
@@ -377,7 +389,11 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
 
     bad_idx = np.nonzero(bad)[0]
     columns = [headers[first_col[i]] if row_bad[i] else "" for i in bad_idx]
-    values = [_cell_text(cols.cells[i, first_col[i]]) if row_bad[i] else "" for i in bad_idx]
+    values = np.full(len(bad_idx), "", dtype=object)
+    for j in np.unique(first_col[bad_idx][row_bad[bad_idx]]):
+        at = row_bad[bad_idx] & (first_col[bad_idx] == j)
+        values[at] = [_cell_text(v) for v in cols.values(bad_idx[at], j)]
+    values = list(values)
     n_problems = has_problem.sum(axis=1)
     excluded = pd.DataFrame({
         "file": file, "row": rows[bad_idx], "column": columns, "value": values,
@@ -386,14 +402,15 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
     }, columns=EXCLUDED_COLUMNS)
 
     keep = ~bad
-    out = pd.concat([frame.loc[keep].reset_index(drop=True), scores.loc[keep].reset_index(drop=True)], axis=1)
+    out = pd.concat([pd.DataFrame(np.column_stack([meta[m] for m in META])[keep], columns=META),
+                     pd.DataFrame(scores[keep], columns=cb.item_codes)], axis=1)
     out["_file"] = file
     out["_row"] = rows[keep]
     out["_id_column"] = id_column
 
     comment_cols = [(j, what) for j, (kind, what) in mapping.items() if kind == "comment"]
-    comments = _comments(cols, keep, comment_cols, out, rep)
-    return out[META + cb.item_codes + ["_file", "_row", "_id_column"]], comments, excluded
+    comments = _comments(cols, keep, comment_cols, out, file, rep)
+    return out, comments, excluded
 
 
 def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: np.ndarray, unfinished: str,
@@ -421,7 +438,7 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
         if reason == "not_finished" and unfinished == "keep":
             unfinished_rows |= mask
             continue
-        reasons[mask, j] = reason
+        reasons[mask, j] = R[reason]
     if unfinished_rows.any():
         rep.notes.append(Note(f"{int(unfinished_rows.sum())} unfinished response(s) kept (unfinished='keep')",
                               f"{int(unfinished_rows.sum())} niet-afgeronde inzending(en) gebruikt "
@@ -457,19 +474,18 @@ def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook)
     return text
 
 
-def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, rep: FileReport) -> pd.DataFrame:
+def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, file: str, rep: FileReport) -> pd.DataFrame:
     parts = []
     redacted = 0
+    ids, waves, rows = (kept[c].to_numpy(dtype=object) for c in ("respondent_id", "wave", "_row"))
     for j, condition in comment_cols:
         text = cols.map(j, _comment_text, pd.NA)[keep]
         has = ~pd.isna(text)
         hits = cols.map(j, _has_address, False, bool)[keep]
         redacted += int(hits.sum())
-        parts.append(pd.DataFrame({
-            "respondent_id": kept.loc[has, "respondent_id"].astype(str).to_numpy(),
-            "wave": kept.loc[has, "wave"].astype(str).to_numpy(),
-            "condition": condition, "text": text[has],
-            "_file": kept.loc[has, "_file"].to_numpy(), "_row": kept.loc[has, "_row"].to_numpy(),
+        parts.append(pd.DataFrame({  # kept rows have a text id and wave
+            "respondent_id": ids[has], "wave": waves[has], "condition": condition, "text": text[has],
+            "_file": file, "_row": rows[has].astype(np.int64),
         }))
     if redacted:
         rep.notes.append(Note(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder",

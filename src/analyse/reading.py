@@ -1,8 +1,10 @@
 """Reading raw tables from export files: CSV (any Dutch/English dialect), .xlsx and SPSS .sav.
 
-A reader returns every cell of the chosen sheet as a 2-D object array, row 1 of
-the array being row 1 of the file as a spreadsheet program shows it. Deciding
-which row is the header and what each column means is left to ``loading``.
+A reader returns the first rows of the chosen sheet as a 2-D object array
+(``RawTable.head``, row 1 of the array being row 1 of the file as a spreadsheet
+program shows it) and the cells from any row on, by column
+(``RawTable.body(start)``). Deciding which row is the header and what each
+column means is left to ``loading``.
 
 Workbooks are checked before they are opened: an .xlsx is a zip archive, and
 one that unpacks to more than ``max_xlsx_bytes`` is refused (a "zip bomb" would
@@ -10,26 +12,35 @@ otherwise exhaust memory inside openpyxl). Formula cells keep the value Excel
 cached; a formula without a cached value becomes a :class:`FormulaCell`, never a
 silent blank. Merged cells take the value of their top-left cell, as they show.
 
-Plain workbooks are read by python-calamine (Rust, ~40x faster than openpyxl)
-when it is installed (``pip install 'analyse[fast]'``); openpyxl reads the rest,
-and everything calamine cannot tell: a workbook with formulas (a formula
-without a saved value reads as blank there) or merged cells. ``engine=`` of
+The body of a plain workbook is read by fastexcel (Rust, Arrow columns with
+one exact type each: text, number, date, boolean), its first rows by openpyxl in
+read-only mode; openpyxl reads everything fastexcel cannot tell: a workbook
+with formulas (a formula without a saved value reads as blank there) or merged
+cells, and a sheet with a column that mixes text and numbers (fastexcel would
+have to turn the numbers into text, rounded to nine decimals). ``engine=`` of
 :func:`read_table` forces one reader for plain workbooks; the size guard runs
-before either.
+before either. CSV text is parsed by Arrow's multi-threaded reader, or by
+pandas where Arrow refuses the file (ragged rows, blank lines); both keep every
+field as text.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import threading
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .cells import Columns
 from .errors import SurveyError
 from .survey import Note
 
@@ -42,8 +53,10 @@ DEFAULT_MAX_XLSX_BYTES = 200 * 2**20
 # A formula element and a merged range in sheet XML (any namespace prefix).
 _FORMULA_XML = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_XML = re.compile(rb"<(?:\w+:)?mergeCell\s")
-#: Readers of .xlsx workbooks; None picks calamine when installed, else openpyxl.
-ENGINES = (None, "calamine", "openpyxl")
+#: Readers of .xlsx workbooks; None picks fastexcel when installed, else openpyxl.
+ENGINES = (None, "fastexcel", "openpyxl")
+#: Rows kept as objects for header recognition: it looks at the first 10 rows and the 3 below a header.
+HEAD_ROWS = 16
 
 
 class FormulaCell(str):
@@ -52,26 +65,42 @@ class FormulaCell(str):
 
 @dataclass
 class RawTable:
-    """All cells of one sheet; ``cells[i]`` is spreadsheet row ``i + 1``."""
+    """One sheet: ``head[i]`` is spreadsheet row ``i + 1``; ``body(start)`` the columns from row ``start + 1`` on."""
 
     file: str
-    cells: np.ndarray
-    kind: str                    # "csv" or "xlsx"
+    head: np.ndarray
+    body: Callable[[int], Columns] = field(repr=False)
+    kind: str                    # "csv", "xlsx" or "sav"
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
     sheets: list["RawTable"] = field(default_factory=list, repr=False)  # the other sheets of a workbook
     formula_cells: bool = False  # holds a FormulaCell (a formula without a saved value)
+    #: True when the workbook holds formulas or merged cells that only openpyxl resolves (fastexcel tables).
+    needs_openpyxl: Callable[[], bool] = field(default=lambda: False, repr=False)
+
+    @classmethod
+    def from_cells(cls, file: str, cells: np.ndarray, kind: str, **kw) -> "RawTable":
+        """A table whose cells are all in memory as objects."""
+        return cls(file, cells[:HEAD_ROWS], lambda start: Columns.from_matrix(cells[start:]), kind, **kw)
+
+    @classmethod
+    def from_arrow(cls, file: str, arrays: list, kind: str, **kw) -> "RawTable":
+        """A table of Arrow columns (the head converted to objects)."""
+        head = np.empty((min(HEAD_ROWS, len(arrays[0]) if arrays else 0), len(arrays)), dtype=object)
+        for j, a in enumerate(arrays):
+            head[:, j] = a.slice(0, len(head)).to_pylist()
+        return cls(file, head, lambda start: Columns([a.slice(start) for a in arrays]), kind, **kw)
 
 
 def read_table(path: Path, *, sheet: str | int | None = None,
                max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES, engine: str | None = None) -> RawTable:
     """Read ``path`` by its content (a CSV named .xlsx is read as CSV, with a note).
 
-    ``engine`` ("calamine", "openpyxl" or None for the fastest installed)
+    ``engine`` ("fastexcel", "openpyxl" or None for the fastest installed)
     chooses the reader of plain workbooks; both give the same cells.
     """
     if engine not in ENGINES:
-        raise SurveyError(f"engine= must be 'calamine', 'openpyxl' or None, not {engine!r}")
+        raise SurveyError(f"engine= must be 'fastexcel', 'openpyxl' or None, not {engine!r}")
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -114,8 +143,8 @@ def _decode(path: Path) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
-def _sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most, equally long, rows."""
+def _sniff_delimiter(text: str) -> tuple[str, int]:
+    """The delimiter that splits the first lines into the most, equally long, rows, and the first row's width."""
     sample = "\n".join(text[:65536].splitlines()[:20])  # the head only: splitting all of a big file costs
     best, best_score = ",", (-1, -1)
     for delim in _DELIMITERS:
@@ -126,14 +155,21 @@ def _sniff_delimiter(text: str) -> str:
         score = (consistent if widths[0] > 1 else 0, widths[0])
         if score > best_score:
             best, best_score = delim, score
-    return best
+    return best, best_score[1]
 
 
 def _read_csv(path: Path) -> RawTable:
     text, encoding = _decode(path)
     if not text.strip():
         raise SurveyError("the file holds no text (only blanks); export the results again", file=path)
-    delim = _sniff_delimiter(text)
+    delim, width = _sniff_delimiter(text)
+    arrays = _arrow_csv(text, delim, width)
+    name = {";": "semicolon", ",": "comma", "\t": "tab"}[delim]
+    dutch = {"semicolon": "puntkomma", "comma": "komma", "tab": "tab"}[name]
+    note = Note(f"CSV, {name}-separated, encoding {encoding.replace('-sig', '')}",
+                f"CSV, gescheiden door {dutch}, codering {encoding.replace('-sig', '')}")
+    if arrays is not None:
+        return RawTable.from_arrow(str(path), arrays, "csv", notes=[note])
     options = dict(sep=delim, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, quotechar='"')
     try:
         # The C parser is ~10x faster; a file it rejects (ragged rows) gets the python parser's verdict.
@@ -143,44 +179,95 @@ def _read_csv(path: Path) -> RawTable:
             frame = pd.read_csv(io.StringIO(text), engine="python", **options)
         except (pd.errors.ParserError, csv.Error) as exc:
             raise SurveyError(f"cannot be read as CSV ({exc})", file=path) from None
-    name = {";": "semicolon", ",": "comma", "\t": "tab"}[delim]
-    cells = frame.to_numpy(dtype=object)
-    table = RawTable(file=str(path), cells=cells, kind="csv")
-    dutch = {"semicolon": "puntkomma", "comma": "komma", "tab": "tab"}[name]
-    table.notes.append(Note(f"CSV, {name}-separated, encoding {encoding.replace('-sig', '')}",
-                            f"CSV, gescheiden door {dutch}, codering {encoding.replace('-sig', '')}"))
-    return table
+    return RawTable.from_cells(str(path), frame.to_numpy(dtype=object), "csv", notes=[note])
 
 
-def _xlsx_parts(path: Path, max_bytes: int) -> dict[str, bytes]:
-    """The worksheet XML of a workbook, after checking its unpacked size against ``max_bytes``."""
+def _arrow_csv(text: str, delim: str, width: int) -> list | None:
+    """Every field as text by Arrow's CSV reader; None where it refuses the file (pandas then decides).
+
+    Arrow wants every record ``width`` fields long and no blank line; pandas
+    reads those files too (short rows padded, blank lines as empty rows), so it
+    gets the last word on them.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return [table.column(j) for j in range(width)]
+
+
+def _check_size(path: Path, max_bytes: int) -> list[str]:
+    """The worksheet parts of a workbook, after checking its unpacked size against ``max_bytes``."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            unpacked = sum(i.file_size for i in infos)
-            if unpacked > max_bytes:
-                raise SurveyError(
-                    f"the workbook unpacks to {unpacked / 2**20:.1f} MB, more than the limit of "
-                    f"{max_bytes / 2**20:.1f} MB (a damaged or malicious file?); if it is a genuine export, "
-                    f"pass load(..., max_xlsx_bytes=...) with a higher limit or save it as CSV", file=path)
-            return {i.filename: zf.read(i) for i in infos if i.filename.startswith("xl/worksheets/")
-                    and i.filename.endswith(".xml")}
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise SurveyError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc}); "
-                          "open it in Excel and save it again as .xlsx", file=path) from None
+        raise _unreadable(path, exc) from None
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > max_bytes:
+        raise SurveyError(
+            f"the workbook unpacks to {unpacked / 2**20:.1f} MB, more than the limit of "
+            f"{max_bytes / 2**20:.1f} MB (a damaged or malicious file?); if it is a genuine export, "
+            f"pass load(..., max_xlsx_bytes=...) with a higher limit or save it as CSV", file=path)
+    return [i.filename for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
 
 
-def _has_formulas_or_merges(xml: bytes) -> bool:
-    # The substring test (memchr-fast) spares the regex scan of every plain sheet.
-    if b"<f" in xml or b":f" in xml:
-        if _FORMULA_XML.search(xml):
-            return True
-    return b"mergeCell" in xml and _MERGE_XML.search(xml) is not None
+def _has_formulas_or_merges(path: Path, parts: list[str], chunk: int = 2**24) -> bool:
+    """Whether any worksheet holds a formula or a merged range, read in chunks of ``chunk`` bytes."""
+    with zipfile.ZipFile(path) as zf:
+        for name in parts:
+            with zf.open(name) as fh:
+                tail = b""
+                while block := fh.read(chunk):
+                    xml = tail + block
+                    # The substring tests (memchr-fast) spare the regex scan of every plain chunk.
+                    if (b"<f" in xml or b":f" in xml) and _FORMULA_XML.search(xml):
+                        return True
+                    if b"mergeCell" in xml and _MERGE_XML.search(xml):
+                        return True
+                    tail = xml[-32:]  # a tag cut by the chunk boundary is whole in the next
+    return False
 
 
-def calamine_installed() -> bool:
+class _Scan(threading.Thread):
+    """:func:`_has_formulas_or_merges` in the background, while fastexcel reads (both release the GIL)."""
+
+    def __init__(self, path: Path, parts: list[str]):
+        super().__init__(daemon=True)
+        self.path, self.parts, self.special = path, parts, True
+        self.start()
+
+    def run(self):
+        try:
+            self.special = _has_formulas_or_merges(self.path, self.parts)
+        except Exception:  # noqa: BLE001 - a damaged part: openpyxl's read reports it
+            self.special = True
+
+    def result(self) -> bool:
+        self.join()
+        return self.special
+
+
+class NeedsOpenpyxl(Exception):
+    """Raised by a lazily read body when the workbook turns out to need openpyxl (formulas, merged cells)."""
+
+
+def fastexcel_installed() -> bool:
     try:
-        import python_calamine  # noqa: F401
+        import fastexcel  # noqa: F401
+        import pyarrow  # noqa: F401
     except ImportError:
         return False
     return True
@@ -188,13 +275,17 @@ def calamine_installed() -> bool:
 
 def _read_xlsx(path: Path, sheet: str | int | None, max_bytes: int = DEFAULT_MAX_XLSX_BYTES,
                engine: str | None = None) -> RawTable:
-    sheet_xml = _xlsx_parts(path, max_bytes)
-    special = any(_has_formulas_or_merges(x) for x in sheet_xml.values())
+    parts = _check_size(path, max_bytes)
     if engine is None:
-        engine = "calamine" if calamine_installed() else "openpyxl"
-    if engine == "calamine" and not special:
-        tables = _read_calamine(path, sheet)
+        engine = "fastexcel" if fastexcel_installed() else "openpyxl"
+    if engine == "fastexcel":
+        # The scan decides only after the read whether that read counts (see _FastBody).
+        tables = _read_openpyxl(path, sheet, special=False, scan=_Scan(path, parts))
     else:
+        try:
+            special = _has_formulas_or_merges(path, parts)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise _unreadable(path, exc) from None
         tables = _read_openpyxl(path, sheet, special)
     first = tables[0]
     first.sheets = tables[1:]
@@ -219,37 +310,8 @@ def _unreadable(path: Path, exc: Exception) -> SurveyError:
                        "open it in Excel and save it again as .xlsx", file=path)
 
 
-def _read_calamine(path: Path, sheet: str | int | None) -> list[RawTable]:
-    import python_calamine as pc
-
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except (pc.CalamineError, OSError, ValueError) as exc:
-        raise _unreadable(path, exc) from None
-    try:
-        tables = []
-        for n in _chosen_sheets(wb.sheet_names, sheet, path):
-            # skip_empty_area=False: row 1 of the array stays row 1 of the sheet.
-            rows = wb.get_sheet_by_name(n).to_python(skip_empty_area=False)
-            tables.append(RawTable(file=str(path), cells=_calamine_cells(rows), kind="xlsx", sheet=n))
-    except (pc.CalamineError, OSError, ValueError) as exc:
-        raise _unreadable(path, exc) from None
-    finally:
-        wb.close()
-    return tables
-
-
-def _calamine_cells(rows: list[list]) -> np.ndarray:
-    """Calamine's rows as openpyxl gives them: an empty cell is None, not ""."""
-    width = max((len(r) for r in rows), default=0)
-    cells = np.empty((len(rows), width), dtype=object)
-    if rows:
-        cells[:] = rows  # calamine's ranges are rectangular
-    cells[cells == ""] = None
-    return cells
-
-
-def _read_openpyxl(path: Path, sheet: str | int | None, special: bool) -> list[RawTable]:
+def _read_openpyxl(path: Path, sheet: str | int | None, special: bool, scan: _Scan | None = None) -> list[RawTable]:
+    """The chosen sheets by openpyxl; with a ``scan`` only their heads, the bodies left to fastexcel."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -258,19 +320,74 @@ def _read_openpyxl(path: Path, sheet: str | int | None, special: bool) -> list[R
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
     try:
-        tables = [RawTable(file=str(path), cells=_sheet_cells(wb[n]), kind="xlsx", sheet=n)
-                  for n in _chosen_sheets(wb.sheetnames, sheet, path)]
+        names = _chosen_sheets(wb.sheetnames, sheet, path)
+        if scan is not None:
+            return [RawTable(str(path), _sheet_cells(wb[n], HEAD_ROWS), _FastBody(path, n, scan), "xlsx", sheet=n,
+                             needs_openpyxl=scan.result) for n in names]
+        sheets = {n: _sheet_cells(wb[n]) for n in names}
     finally:
         wb.close()
+    tables = []
     # Only a workbook with formulas or merged cells is read a second time, in full mode.
-    if special:
-        full = openpyxl.load_workbook(path, data_only=False)
-        for t in tables:
-            ws = full[t.sheet]
-            _resolve_formulas(t, _sheet_cells(ws))
-            _fill_merged(t, ws)
+    full = openpyxl.load_workbook(path, data_only=False) if special else None
+    for n, cells in sheets.items():
+        t = RawTable.from_cells(str(path), cells, "xlsx", sheet=n)
+        if full is not None:
+            _resolve_formulas(t, cells, _sheet_cells(full[n]))
+            _fill_merged(t, cells, full[n])
+        tables.append(t)
+    if full is not None:
         full.close()
     return tables
+
+
+class _FastBody:
+    """The body of a plain sheet from fastexcel: one Arrow column per spreadsheet column, each of one type.
+
+    A column mixing types (text and numbers) cannot be typed without turning
+    numbers into rounded text, so such a sheet is read by openpyxl instead. When
+    the scan finds formulas or merged cells, the whole file must be read again
+    by openpyxl (the head may change too): :class:`NeedsOpenpyxl`.
+    """
+
+    def __init__(self, path: Path, sheet: str, scan: _Scan):
+        self.path, self.sheet, self.scan = path, sheet, scan
+
+    def __call__(self, start: int) -> Columns:
+        import fastexcel
+        import pyarrow as pa
+
+        # fastexcel logs a warning for every column without values; those are read as blank, which is right.
+        logging.getLogger("fastexcel").addHandler(logging.NullHandler())
+
+        try:
+            reader = fastexcel.read_excel(str(self.path))
+            loaded = reader.load_sheet(self.sheet, header_row=None, skip_rows=start, schema_sample_rows=None,
+                                       dtype_coercion="strict")
+            batch = loaded.to_arrow()
+        except fastexcel.UnsupportedColumnTypeCombinationError:
+            if self.scan.result():
+                raise NeedsOpenpyxl from None
+            return self._openpyxl(start)
+        except fastexcel.FastExcelError as exc:
+            if self.scan.result():
+                raise NeedsOpenpyxl from None
+            raise _unreadable(self.path, exc) from None
+        if self.scan.result():
+            raise NeedsOpenpyxl
+        # fastexcel starts at the first used column; put every column where the sheet has it.
+        where = {c.absolute_index: c.index for c in loaded.selected_columns}
+        width = max(where, default=-1) + 1
+        return Columns([batch.column(where[j]) if j in where else pa.nulls(batch.num_rows) for j in range(width)])
+
+    def _openpyxl(self, start: int) -> Columns:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            return Columns.from_matrix(_sheet_cells(wb[self.sheet])[start:])
+        finally:
+            wb.close()
 
 
 def _formula_text(v) -> str | None:
@@ -280,9 +397,8 @@ def _formula_text(v) -> str | None:
     return text if isinstance(text, str) and text.startswith("=") else None
 
 
-def _resolve_formulas(table: RawTable, formulas: np.ndarray) -> None:
-    """Keep cached formula results; a formula without one becomes a FormulaCell."""
-    cells = table.cells
+def _resolve_formulas(table: RawTable, cells: np.ndarray, formulas: np.ndarray) -> None:
+    """Keep cached formula results; a formula without one becomes a FormulaCell (``cells`` changed in place)."""
     h, w = min(cells.shape[0], formulas.shape[0]), min(cells.shape[1], formulas.shape[1])
     cached = used = 0
     for j in range(w):  # per column
@@ -307,10 +423,9 @@ def _resolve_formulas(table: RawTable, formulas: np.ndarray) -> None:
                                 "bestand in Excel om de waarden op te slaan"))
 
 
-def _fill_merged(table: RawTable, ws) -> None:
-    """A merged range shows its top-left value in every cell it covers; read it that way."""
+def _fill_merged(table: RawTable, cells: np.ndarray, ws) -> None:
+    """A merged range shows its top-left value in every cell it covers; read it that way (in place)."""
     ranges = list(ws.merged_cells.ranges)
-    cells = table.cells
     for rng in ranges:
         r0, c0, r1, c1 = rng.min_row - 1, rng.min_col - 1, rng.max_row, rng.max_col
         if r0 < cells.shape[0] and c0 < cells.shape[1]:
@@ -341,7 +456,7 @@ def _read_sav(path: Path) -> RawTable:
     headers = [labels.get(c) or c for c in frame.columns]
     body = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
     cells = np.vstack([np.asarray(headers, dtype=object)[None, :], body]) if len(headers) else body
-    table = RawTable(file=str(path), cells=cells, kind="sav")
+    table = RawTable.from_cells(str(path), cells, "sav")
     table.notes.append(Note("SPSS .sav: variable labels read as column headers, value labels as answers; "
                             "user-defined missing values are no answer",
                             "SPSS .sav: variabelelabels gelezen als kolomkoppen, waardelabels als antwoorden; "
@@ -349,10 +464,10 @@ def _read_sav(path: Path) -> RawTable:
     return table
 
 
-def _sheet_cells(ws) -> np.ndarray:
+def _sheet_cells(ws, max_rows: int | None = None) -> np.ndarray:
     if hasattr(ws, "reset_dimensions"):  # read-only sheets: some writers store wrong dimensions
         ws.reset_dimensions()
-    rows = [row for row in ws.iter_rows(values_only=True)]
+    rows = list(ws.iter_rows(values_only=True, max_row=max_rows))
     width = max((len(r) for r in rows), default=0)
     cells = np.full((len(rows), width), None, dtype=object)
     for i, row in enumerate(rows):

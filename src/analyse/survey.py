@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
@@ -38,6 +39,8 @@ REASONS = {
     "not_finished": ("niet afgerond", "unfinished response"),
     "preview": ("voorbeeld-, test- of spamantwoord", "preview, test or spam response"),
 }
+#: Each reason as a small integer (0 = no problem): the loader keeps one per cell, and objects cost.
+REASON_CODES = {name: i for i, name in enumerate(REASONS, 1)}
 
 
 def natural_key(value: object) -> tuple:
@@ -243,5 +246,6 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     out["sector"] = pd.Categorical(out["sector"], categories=codebook.sector_codes, ordered=True)
     partners = sorted(pd.unique(out["partner"].dropna().astype(str)))
     out["partner"] = pd.Categorical(out["partner"].astype("object"), categories=partners)
-    out[items] = out[items].astype(float)
+    if not (out[items].dtypes == np.float64).all():
+        out[items] = out[items].astype(float)
     return out
