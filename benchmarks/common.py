@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 CACHE = Path(__file__).resolve().parent / ".cache"   # gitignored: generated inputs are big
-LIBRARIES = ["analyse", "numpy", "pandas", "scipy", "openpyxl", "python-calamine", "pingouin"]
+LIBRARIES = ["analyse", "numpy", "pandas", "scipy", "openpyxl", "fastexcel", "pyarrow", "pingouin"]
 
 
 def median_time(fn, repeat: int) -> float:
@@ -22,6 +22,17 @@ def median_time(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return float(np.median(times))
+
+
+def median_times(fns: dict, repeat: int) -> dict:
+    """Median wall time of each of ``fns`` (name -> callable), run in turns so that drift hits all alike."""
+    times = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: float(np.median(ts)) for name, ts in times.items()}
 
 
 def sample_survey(respondents: int, waves: int = 1):

@@ -37,7 +37,7 @@ class Columns:
         self._plain = {}  # column -> which distinct values are plain text already (Arrow columns)
 
     @classmethod
-    def from_matrix(cls, cells: np.ndarray) -> "Columns":
+    def from_matrix(cls, cells: np.ndarray) -> Columns:
         return cls([cells[:, j] for j in range(cells.shape[1])] if cells.ndim == 2 else [])
 
     def __len__(self) -> int:
@@ -101,12 +101,12 @@ class Columns:
             else pc.match_substring(col, containing[0])
         return pc.unique(col.filter(hit)).to_pylist()
 
-    def widen(self, width: int) -> "Columns":
+    def widen(self, width: int) -> Columns:
         """At least ``width`` columns: missing ones (a header over no data) are blank."""
         extra = [np.full(len(self), None, dtype=object) for _ in range(width - self.width)]
         return Columns(self.columns + extra, self._factors) if extra else self
 
-    def head(self, n: int) -> "Columns":
+    def head(self, n: int) -> Columns:
         cut = [c[:n] if isinstance(c, np.ndarray) else c.slice(0, n) for c in self.columns]
         return Columns(cut, {j: (c[:n], u) for j, (c, u) in self._factors.items()})
 

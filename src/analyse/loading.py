@@ -38,12 +38,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import Columns, _cell_text, _coded, _comment_text, _has_address, _redact, _text_cells, scores_from_cells
+from .cells import (
+    Columns,
+    _cell_text,
+    _coded,
+    _comment_text,
+    _has_address,
+    _redact,
+    _text_cells,
+    scores_from_cells,
+)
 from .codebook import Codebook, load_codebook, normalise
 from .errors import SurveyError
 from .headers import _check_personal_content, _find_header, _layout, _require_metadata
-from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, NeedsOpenpyxl, RawTable, read_table
-from .survey import EXCLUDED_COLUMNS, META, REASON_CODES as R, FileReport, LoadReport, Note, Survey
+from .reading import (
+    DEFAULT_MAX_XLSX_BYTES,
+    SUPPORTED_SUFFIXES,
+    FormulaCell,
+    NeedsOpenpyxl,
+    RawTable,
+    read_table,
+)
+from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Note, Survey
+from .survey import REASON_CODES as R
 
 __all__ = ["load"]
 

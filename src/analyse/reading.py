@@ -73,18 +73,18 @@ class RawTable:
     kind: str                    # "csv", "xlsx" or "sav"
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
-    sheets: list["RawTable"] = field(default_factory=list, repr=False)  # the other sheets of a workbook
+    sheets: list[RawTable] = field(default_factory=list, repr=False)  # the other sheets of a workbook
     formula_cells: bool = False  # holds a FormulaCell (a formula without a saved value)
     #: True when the workbook holds formulas or merged cells that only openpyxl resolves (fastexcel tables).
     needs_openpyxl: Callable[[], bool] = field(default=lambda: False, repr=False)
 
     @classmethod
-    def from_cells(cls, file: str, cells: np.ndarray, kind: str, **kw) -> "RawTable":
+    def from_cells(cls, file: str, cells: np.ndarray, kind: str, **kw) -> RawTable:
         """A table whose cells are all in memory as objects."""
         return cls(file, cells[:HEAD_ROWS], lambda start: Columns.from_matrix(cells[start:]), kind, **kw)
 
     @classmethod
-    def from_arrow(cls, file: str, arrays: list, kind: str, **kw) -> "RawTable":
+    def from_arrow(cls, file: str, arrays: list, kind: str, **kw) -> RawTable:
         """A table of Arrow columns (the head converted to objects)."""
         head = np.empty((min(HEAD_ROWS, len(arrays[0]) if arrays else 0), len(arrays)), dtype=object)
         for j, a in enumerate(arrays):
