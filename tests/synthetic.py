@@ -55,3 +55,18 @@ def synthetic_responses(per_node: int = 6, waves: int = 2, missing: float = 0.05
             cols[item] = x
     return pd.concat([meta, pd.DataFrame(cols)], axis=1)
 
+
+
+def omega_groups(n_groups: int = 400, size: int = 20, k: int = 4, seed: int = 23) -> pd.DataFrame:
+    """Answers (1-5) of ``n_groups`` small groups to ``k`` items, for the omega fit against R.
+
+    Item loadings are drawn per group between .3 and .9, so many groups fit a
+    one-factor model slowly or end in a Heywood case: the cases where the
+    principal-axes iteration needs hundreds of steps.
+    """
+    rng = np.random.default_rng(seed)
+    g = np.repeat(np.arange(n_groups), size)
+    loading = rng.uniform(0.3, 0.9, (n_groups, k))[g]
+    latent = rng.normal(0, 1, (len(g), 1))
+    x = np.clip(np.rint(3 + 1.2 * (loading * latent + np.sqrt(1 - loading ** 2) * rng.normal(0, 1, (len(g), k)))), 1, 5)
+    return pd.DataFrame({"group": g, **{f"x{j + 1}": x[:, j].astype(int) for j in range(k)}})

@@ -42,3 +42,23 @@ write.csv(do.call(rbind, agree), file.path(out, "r_agreement.csv"), row.names = 
 write.csv(do.call(rbind, icc), file.path(out, "r_icc.csv"), row.names = FALSE)
 write.csv(do.call(rbind, rel), file.path(out, "r_reliability.csv"), row.names = FALSE)
 write.csv(do.call(rbind, itm), file.path(out, "r_items.csv"), row.names = FALSE)
+
+# Omega of 400 small groups (tests/reference/omega_groups.csv, written by tests/synthetic.py
+# omega_groups(), seed 23): many fit slowly or end in a Heywood case. `converged` is FALSE where
+# psych reports "maximum iteration exceeded"; `max_h` is the largest final communality.
+og <- read.csv("tests/reference/omega_groups.csv")
+rows <- lapply(split(og, og$group), function(d) {
+  x <- as.matrix(d[, grep("^x", names(d))])
+  converged <- TRUE
+  f <- tryCatch(withCallingHandlers(
+    psych::fa(cor(x), nfactors = 1, fm = "pa", min.err = 1e-13, max.iter = 5000, n.obs = nrow(x)),
+    message = function(m) { if (grepl("maximum iteration", conditionMessage(m))) converged <<- FALSE
+                            invokeRestart("muffleMessage") },
+    warning = function(w) { if (grepl("maximum iteration", conditionMessage(w))) converged <<- FALSE
+                            invokeRestart("muffleWarning") }), error = function(e) NULL)
+  if (is.null(f)) return(data.frame(group = d$group[1], omega = NA, max_h = NA, converged = FALSE))
+  lam <- as.vector(f$loadings); lam <- lam * sign(sum(lam))
+  data.frame(group = d$group[1], omega = sum(lam)^2 / (sum(lam)^2 + sum(1 - lam^2)), max_h = max(lam^2),
+             converged = converged)
+})
+write.csv(do.call(rbind, rows), file.path(out, "r_omega_groups.csv"), row.names = FALSE)

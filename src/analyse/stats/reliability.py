@@ -81,11 +81,15 @@ def feldt_ci(alpha: np.ndarray, n: np.ndarray, k: int, level: float = 0.95) -> t
     return lo, hi
 
 
-def omega_from_cov(cov: np.ndarray, max_iter: int = 1000, tol: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+def omega_from_cov(cov: np.ndarray, max_iter: int = 1000, tol: float = 1e-13,
+                   newton_after: int | None = 8) -> tuple[np.ndarray, np.ndarray]:
     """McDonald's omega (total) of a one-factor model fitted by iterated principal axes.
 
     Returns ``omega`` and a boolean ``heywood`` flag (a communality above 1).
     Groups whose correlation matrix is not finite or has a zero variance get NaN.
+    ``newton_after`` steps of plain iteration are followed by Newton's method on
+    the fixed point (see :func:`_newton_fixed_point`); None iterates plainly
+    throughout (the reference path, and the one psych takes).
     """
     G, k, _ = cov.shape
     omega = np.full(G, np.nan)
@@ -97,12 +101,7 @@ def omega_from_cov(cov: np.ndarray, max_iter: int = 1000, tol: float = 1e-13) ->
     if not ok.any():
         return omega, heywood
     r = r[ok]
-    lam, hey, tracked = _principal_axes(r, max_iter, tol, warm=True)
-    # Power iteration follows the eigenvector it starts on; where that is no longer the
-    # largest one at the end (eigenvalues crossed), refit those groups with full eigh.
-    lost = ~_is_top(*tracked)
-    if lost.any():
-        lam[lost], hey[lost], _ = _principal_axes(r[lost], max_iter, tol, warm=False)
+    lam, hey = _principal_axes(r, max_iter, tol, newton_after)
     s = np.abs(lam.sum(axis=1))
     om = s ** 2 / (s ** 2 + (1 - lam ** 2).sum(axis=1))
     omega[ok] = np.where(hey, np.nan, om)
@@ -110,28 +109,74 @@ def omega_from_cov(cov: np.ndarray, max_iter: int = 1000, tol: float = 1e-13) ->
     return omega, heywood
 
 
-def _principal_axes(r: np.ndarray, max_iter: int, tol: float, warm: bool):
-    """One-factor loadings of correlation matrices (G, k, k) by iterated principal axes, as psych::fa(fm="pa").
+def _principal_axes(r: np.ndarray, max_iter: int, tol: float, newton_after: int | None):
+    """One-factor loadings (G, k) and Heywood flags (G,) of correlation matrices (G, k, k), as psych::fa(fm="pa").
 
-    Starts from squared multiple correlations; each group iterates until its sum of
-    communalities changes by at most ``tol`` or a communality exceeds 1 (Heywood
-    case). All groups still iterating are fitted together. With ``warm`` the top
-    eigenpair of each step is found by power iteration from the previous step's
-    eigenvector (the matrix changes little between steps, so a few matrix-vector
-    products reach machine precision), and only the first step, and groups where
-    that does not converge, use full :func:`numpy.linalg.eigh`: slowly converging
-    groups need hundreds of steps, where eigh dominated the cost.
-
-    Returns loadings (G, k), Heywood flags (G,) and, for the check in
-    :func:`omega_from_cov`, each group's last matrix and tracked eigenvalue.
+    Plain iteration (:func:`_pa_steps`) for ``newton_after`` steps; groups
+    still moving then get Newton's method (:func:`_newton_fixed_point`), which
+    lands in a few steps on the fixed point the iteration needs hundreds of
+    steps to approach. A Newton solution counts only when it is a fixed point of
+    the iteration (its loadings the top eigenvector of the reduced matrix) that
+    lies ahead of it (the step from the last iterate points along the
+    iteration's own last step); one with a communality above 1 is a Heywood
+    case, which the iteration would reach. Groups without such a solution
+    iterate on plainly as many steps again and try again, up to ``max_iter``
+    steps in all.
     """
+    steps = max_iter if newton_after is None else min(newton_after, max_iter)
+    lam, hey, running, prev = _pa_steps(r, steps, tol)
+    idx = np.nonzero(running)[0]
+    while len(idx) and steps < max_iter:
+        sol, fine = _newton_fixed_point(r[idx], lam[idx])
+        ahead, step = sol - lam[idx], lam[idx] - prev[idx]
+        with quiet():
+            cos = (ahead * step).sum(axis=1) / (np.linalg.norm(ahead, axis=1) * np.linalg.norm(step, axis=1))
+        fine &= ((cos > 0.9) | (np.abs(ahead).max(axis=1) < 1e-9)) & _is_fixed_point(r[idx], sol)
+        lam[idx[fine]] = sol[fine]
+        hey[idx[fine]] = (sol[fine] ** 2 > 1).any(axis=1)
+        idx = idx[~fine]
+        more = min(steps, max_iter - steps)  # the next try after twice as many steps
+        lam[idx], hey[idx], running, prev[idx] = _pa_steps(r[idx], more, tol, start=lam[idx])
+        idx, steps = idx[running], steps + more
+    return lam, hey
+
+
+def _pa_steps(r: np.ndarray, max_iter: int, tol: float, start: np.ndarray | None = None):
+    """Iterated principal axes from squared multiple correlations (or from loadings ``start``).
+
+    Each group iterates until its sum of communalities changes by at most
+    ``tol`` or a communality exceeds 1 (Heywood case). All groups still
+    iterating are fitted together; the top eigenpair of each step is found by
+    power iteration from the previous step's eigenvector (:func:`_top_eigenpair`).
+    Power iteration follows the eigenvector it starts on; where that is no
+    longer the largest one at the end (eigenvalues crossed), those groups are
+    fitted again with full :func:`numpy.linalg.eigh` at every step.
+
+    Returns loadings, Heywood flags, which groups were still moving after
+    ``max_iter`` steps, and the loadings of the step before the last.
+    """
+    lam, hey, running, prev, tracked = _pa_loop(r, max_iter, tol, start, warm=True)
+    lost = ~_is_top(*tracked)
+    if lost.any():
+        lam[lost], hey[lost], running[lost], prev[lost], _ = _pa_loop(r[lost], max_iter, tol,
+                                                                   None if start is None else start[lost], warm=False)
+    return lam, hey, running, prev
+
+
+def _pa_loop(r: np.ndarray, max_iter: int, tol: float, start: np.ndarray | None, warm: bool):
     G, k, _ = r.shape
     eye = np.eye(k, dtype=bool)
-    with quiet():
-        h = 1 - 1 / np.diagonal(np.linalg.pinv(r), axis1=1, axis2=2)  # squared multiple correlations
+    if start is None:
+        with quiet():
+            h = 1 - 1 / np.diagonal(_inverse(r), axis1=1, axis2=2)  # squared multiple correlations
+        vec = np.zeros_like(h)
+        lam = np.zeros_like(h)
+    else:
+        h = start ** 2
+        vec = start / np.linalg.norm(start, axis=1, keepdims=True)
+        lam = start.copy()
+    prev = lam.copy()
     comm = h.sum(axis=1)
-    lam = np.zeros_like(h)
-    vec = np.zeros_like(h)
     top = np.zeros(G)
     last = r.copy()
     hey = np.zeros(G, dtype=bool)
@@ -139,7 +184,8 @@ def _principal_axes(r: np.ndarray, max_iter: int, tol: float, warm: bool):
     for step in range(max_iter):
         rr = r[idx].copy()
         rr[:, eye] = h[idx]
-        w_i, v_i = _top_eigenpair(rr, vec[idx] if warm and step else None)
+        # Power iteration pays off on many groups; a few are cheaper by eigh than by its many small calls.
+        w_i, v_i = _top_eigenpair(rr, vec[idx] if warm and (step or start is not None) and len(idx) > 256 else None)
         vec[idx], top[idx], last[idx] = v_i, w_i, rr
         lam_i = v_i * np.sqrt(np.clip(w_i, 0, None))[:, None]
         h_new = lam_i ** 2
@@ -147,11 +193,86 @@ def _principal_axes(r: np.ndarray, max_iter: int, tol: float, warm: bool):
         hey_i = (h_new > 1).any(axis=1)  # Heywood case: stop, omega is not reported
         hey[idx[hey_i]] = True
         done = (np.abs(comm_new - comm[idx]) <= tol) | hey_i
+        prev[idx] = lam[idx]
         h[idx], comm[idx], lam[idx] = h_new, comm_new, lam_i
         idx = idx[~done]
         if len(idx) == 0:
             break
-    return lam, hey, (last, top)
+    running = np.zeros(G, dtype=bool)
+    running[idx] = True
+    return lam, hey, running, prev, (last, top)
+
+
+def _inverse(r: np.ndarray) -> np.ndarray:
+    """Inverses of correlation matrices; the pseudo-inverse (as before) for those singular or nearly so.
+
+    A correlation matrix's inverse has diagonal entries of at least 1; far
+    above (1e10) or below that, or not finite, the matrix is (near) singular.
+    """
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:  # an exactly singular matrix stops the batched call
+        return np.linalg.pinv(r)
+    d = np.diagonal(inv, axis1=1, axis2=2)
+    bad = ~(np.isfinite(inv).all(axis=(1, 2)) & (d > 1 - 1e-9).all(axis=1) & (d < 1e10).all(axis=1))
+    if bad.any():
+        inv[bad] = np.linalg.pinv(r[bad])
+    return inv
+
+
+def _newton_fixed_point(r: np.ndarray, lam: np.ndarray, max_steps: int = 15, tol: float = 1e-15):
+    """The fixed point of principal-axes iteration near ``lam``, by Newton's method; and whether it converged.
+
+    A fixed point has loadings that are the top eigenvector of ``r`` with
+    communalities on the diagonal, scaled by the root of its eigenvalue
+    :math:`S=\\sum_j\\lambda_j^2`. Row ``i`` of that equation, with
+    :math:`r_{ii}` left out, is
+
+    .. math:: F_i(\\lambda) = \\sum_{j\\ne i} r_{ij}\\lambda_j - \\lambda_i (S - \\lambda_i^2) = 0,
+
+    with Jacobian :math:`J_{ij} = r_{ij} - 2\\lambda_i\\lambda_j` (:math:`i\\ne j`),
+    :math:`J_{ii} = \\lambda_i^2 - S`. The sign of the loadings follows ``lam``.
+    """
+    k = r.shape[1]
+    diag = np.arange(k)
+    r0 = r.copy()
+    r0[:, diag, diag] = 0
+    x = lam.copy()
+    moved = np.full(len(x), np.inf)
+    with quiet():
+        for _ in range(max_steps):
+            s = (x ** 2).sum(axis=1, keepdims=True)
+            f = np.einsum("gij,gj->gi", r0, x) - x * (s - x ** 2)
+            jac = r0 - 2 * x[:, :, None] * x[:, None, :]
+            jac[:, diag, diag] = x ** 2 - s
+            try:
+                delta = np.linalg.solve(jac, f[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:  # a singular Jacobian: those groups keep iterating plainly
+                delta = np.stack([_solve_or_nan(j, v) for j, v in zip(jac, f)])
+            x = x - delta
+            moved = np.abs(delta).max(axis=1)
+            if not (moved > tol).any():
+                break
+    fine = np.isfinite(x).all(axis=1) & (moved <= 1e-12)
+    x = np.where(((x * lam).sum(axis=1) < 0)[:, None], -x, x)
+    return x, fine
+
+
+def _solve_or_nan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        return np.full_like(b, np.nan)
+
+
+def _is_fixed_point(r: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Whether ``lam`` is the top eigenvector of ``r`` with ``lam**2`` on the diagonal, scaled (to 1e-10)."""
+    a = r.copy()
+    diag = np.arange(r.shape[1])
+    a[:, diag, diag] = lam ** 2
+    w, v = np.linalg.eigh(a)
+    again = v[:, :, -1] * np.sqrt(np.clip(w[:, -1], 0, None))[:, None]
+    return np.abs(np.abs(again) - np.abs(lam)).max(axis=1) <= 1e-10
 
 
 def _top_eigenpair(a: np.ndarray, start: np.ndarray | None, steps: int = 12, tol: float = 4e-16):
@@ -187,6 +308,17 @@ def _is_top(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Whether ``w`` is the largest eigenvalue of each matrix in ``a`` (to 1e-9 relative)."""
     top = np.linalg.eigvalsh(a)[:, -1]
     return np.abs(top - w) <= 1e-9 * np.maximum(1, np.abs(top))
+
+
+def _omega_by_size(covs: list[np.ndarray]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """:func:`omega_from_cov` of each covariance stack with k >= 3, stacks of one size fitted in one call."""
+    fits = {}
+    for k in {c.shape[1] for c in covs if c.shape[1] >= 3}:
+        which = [i for i, c in enumerate(covs) if c.shape[1] == k]
+        om, hey = omega_from_cov(np.concatenate([covs[i] for i in which]))
+        for i, o, h in zip(which, np.split(om, len(which)), np.split(hey, len(which))):
+            fits[i] = (o, h)
+    return fits
 
 
 def _condition_covariances(survey: Survey, by: list[str], conditions: Sequence[str] | None, missing: str):
@@ -254,9 +386,11 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
 
     .. math:: \\omega = \\frac{(\\sum\\lambda_i)^2}{(\\sum\\lambda_i)^2 + \\sum(1-\\lambda_i^2)}
 
-    A Heywood case (a communality above 1 during the iterations) stops the
-    fit for that group: omega is NaN and the note says "omega: Heywood case". All groups are fitted at once
-    with batched :func:`numpy.linalg.eigh`.
+    The fixed point the iteration approaches is found by Newton's method after
+    a few steps (the iteration itself needs hundreds of steps for many small
+    groups; see :func:`_principal_axes`); all groups are fitted at once. A
+    Heywood case (a communality above 1, during the iterations or at the fixed
+    point) gives omega NaN and the note "omega: Heywood case".
 
     Edge cases: zero total variance gives NaN alpha ("zero variance"); an item
     without (two) answers gives NaN ("item without answers"); a group below
@@ -264,7 +398,8 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
 
     Validated against ``pingouin.cronbach_alpha`` (alpha and, unrounded,
     its Feldt interval), ``psych::alpha`` and ``psych::fa(fm="pa")`` in R
-    (``tests/r/reference_values.R``).
+    (``tests/r/reference_values.R``; omega also on 400 groups that converge
+    slowly or end in a Heywood case).
 
     References
     ----------
@@ -281,13 +416,12 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
     by = as_by(by)
     keys, conds, blocks = _condition_covariances(survey, by, conditions, missing)
     frames = []
-    for cond, k, cov, npair, n, _ in blocks:
+    blocks = list(blocks)
+    fits = _omega_by_size([b[2] for b in blocks]) if omega else {}
+    for i, (cond, k, cov, npair, n, _) in enumerate(blocks):
         alpha = alpha_from_cov(cov)
         lo, hi = feldt_ci(alpha, n, k, level)
-        if omega and k >= 3:
-            om, hey = omega_from_cov(cov)
-        else:
-            om, hey = np.full(len(keys), np.nan), np.zeros(len(keys), dtype=bool)
+        om, hey = fits.get(i, (np.full(len(keys), np.nan), np.zeros(len(keys), dtype=bool)))
         small = n < min_n
         no_item = (np.diagonal(npair, axis1=1, axis2=2) < 2).any(axis=1)
         with quiet():
