@@ -78,16 +78,29 @@ def test_bootstrap_seeded_and_close_to_t(survey):
     # the percentile interval of a mean of ~70 scores is close to the t interval
     np.testing.assert_allclose(a["ci_low"], t["ci_low"], atol=0.03)
     np.testing.assert_allclose(a["ci_high"], t["ci_high"], atol=0.03)
-    # and equals a plain loop bootstrap with the same draws for one group
+    # and equals a plain loop bootstrap with the same draws for one group (the stream of seed 5, size n)
     sc = _scores(survey)
     x = sc[(sc.leerlab == "Sport") & (sc.condition == "ambitie")]["score"].dropna().to_numpy()
     from analyse.stats.bootstrap import bootstrap_mean_ci
     lo, hi = bootstrap_mean_ci(x, np.zeros(len(x), int), 1, n_boot=500, seed=5)
-    rng = np.random.default_rng(5)
+    rng = np.random.default_rng([5, len(x)])
     u = rng.random((500, len(x)))
     means = x[np.floor(u * len(x)).astype(int)].mean(axis=1)
     assert lo[0] == pytest.approx(np.quantile(means, 0.025), abs=TOL)
     assert hi[0] == pytest.approx(np.quantile(means, 0.975), abs=TOL)
+
+
+def test_bootstrap_interval_depends_only_on_its_own_group():
+    """Groups of one size share the draws, so adding or removing other groups changes nothing."""
+    from analyse.stats.bootstrap import bootstrap_mean_ci
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 6, 60).astype(float)
+    codes = np.repeat([0, 1, 2], 20)
+    lo3, hi3 = bootstrap_mean_ci(x, codes, 3, n_boot=300, seed=9)
+    lo1, hi1 = bootstrap_mean_ci(x[20:40], np.zeros(20, int), 1, n_boot=300, seed=9)
+    assert (lo3[1], hi3[1]) == (lo1[0], hi1[0])
+    assert lo3[0] != lo3[1] or hi3[0] != hi3[1]  # different values, different intervals
 
 
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])

@@ -7,8 +7,8 @@ from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
 __all__ = ["bootstrap_mean_ci"]
 
-#: Upper bound on the number of draws held in memory at once (resamples x values).
-_CHUNK_DRAWS = 4_000_000
+#: Upper bound on the number of resampled means held in memory at once (resamples x groups).
+_CHUNK_MEANS = 4_000_000
 
 
 def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n_boot: int = 2000,
@@ -40,13 +40,19 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
 
     Notes
     -----
-    All resamples of all groups are drawn in one array: the observations are
-    sorted by group, and draw :math:`b` for slot :math:`s` of group :math:`g`
-    is :math:`x_{o_g + \\lfloor U_{bs} n_g \\rfloor}` with :math:`U \\sim U(0,1)`,
-    :math:`o_g` the offset and :math:`n_g` the size of the group. Group sums are
-    taken with :func:`numpy.add.reduceat`. Resamples are processed in chunks of
-    at most four million draws. The interval is the percentile interval
-    (Efron & Tibshirani 1993, ch. 13) of the resampled means.
+    Resampling a group of size :math:`n` with replacement, :math:`B` times, is
+    a matrix :math:`C` (:math:`B \\times n`) of how often each of its slots
+    is drawn; the resampled means of all groups of that size are then one
+    matrix product, :math:`C X / n`, with :math:`X` holding the groups'
+    values as columns. Draw :math:`b` for slot :math:`s` is slot
+    :math:`\\lfloor U_{bs} n \\rfloor` with :math:`U` from
+    ``numpy.random.default_rng([seed, n]).random((B, n))``, so groups of the
+    same size share the pattern of draws (common random numbers): each
+    group's interval is an ordinary percentile bootstrap, and depends only on
+    its own values, its size and the seed, not on the other groups in the
+    analysis. With a Generator as ``seed``, sizes draw from it in increasing
+    order. The interval is the percentile interval (Efron & Tibshirani 1993,
+    ch. 13) of the resampled means.
 
     References
     ----------
@@ -65,30 +71,27 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
     ok = (codes >= 0) & ~np.isnan(values)
     order = np.argsort(codes[ok], kind="stable")
     x = values[ok][order]
-    c = codes[ok][order]
-    sizes = np.bincount(c, minlength=n_groups)
+    sizes = np.bincount(codes[ok][order], minlength=n_groups)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    present = np.flatnonzero(sizes > 0)
     low = np.full(n_groups, np.nan)
     high = np.full(n_groups, np.nan)
     if len(x) == 0 or n_boot < 1:
         return low, high
-    rng = np.random.default_rng(seed)
-    slot_off = offsets[c]
-    slot_size = sizes[c]
-    starts = offsets[present]
-    chunk = max(1, _CHUNK_DRAWS // len(x))
-    means = np.empty((n_boot, len(present)))
-    with tqdm(total=n_boot, desc="bootstrap", unit="resample", delay=1.0,
-              disable=(progress is False), leave=False) as bar:
-        for b0 in range(0, n_boot, chunk):
-            b1 = min(n_boot, b0 + chunk)
-            u = rng.random((b1 - b0, len(x)))
-            idx = slot_off + np.floor(u * slot_size).astype(np.int64)
-            sums = np.add.reduceat(x[idx], starts, axis=1)
-            means[b0:b1] = sums / sizes[present]
-            bar.update(b1 - b0)
     a = (1 - level) / 2
-    q = np.quantile(means, [a, 1 - a], axis=0)
-    low[present], high[present] = q[0], q[1]
+    present = np.flatnonzero(sizes > 0)
+    chunk = max(1, _CHUNK_MEANS // n_boot)
+    with tqdm(total=len(present), desc="bootstrap", unit="group", delay=1.0,
+              disable=(progress is False), leave=False) as bar:
+        for n in np.unique(sizes[present]):
+            rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(
+                None if seed is None else [seed, int(n)])
+            slot = np.floor(rng.random((n_boot, n)) * n).astype(np.int64)
+            counts = np.bincount((np.arange(n_boot)[:, None] * n + slot).ravel(), minlength=n_boot * n)
+            counts = counts.reshape(n_boot, n).astype(float)
+            groups = present[sizes[present] == n]
+            for g0 in range(0, len(groups), chunk):
+                g = groups[g0:g0 + chunk]
+                means = counts @ x[offsets[g][None, :] + np.arange(n)[:, None]] / n
+                low[g], high[g] = np.quantile(means, [a, 1 - a], axis=0)
+                bar.update(len(g))
     return low, high
