@@ -141,12 +141,13 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     reports = [p[3] for p in parts]
 
     # The same person twice in one wave: keep the first row, exclude the later ones.
-    dup = responses.duplicated(["respondent_id", "wave"], keep="first")
-    if dup.any():
-        # Only the first rows of the repeated keys are indexed, not the whole wave.
-        firsts = responses.duplicated(["respondent_id", "wave"], keep=False) & ~dup
-        first = responses.loc[firsts].set_index(["respondent_id", "wave"])
-        d = responses.loc[dup]
+    repeated = responses.duplicated(["respondent_id", "wave"], keep=False).to_numpy()
+    if repeated.any():
+        # Only the rows of the repeated keys are looked at again, not the whole wave.
+        rep_rows = responses.loc[repeated]
+        dup = rep_rows.duplicated(["respondent_id", "wave"], keep="first")
+        first = rep_rows.loc[~dup].set_index(["respondent_id", "wave"])
+        d = rep_rows.loc[dup]
         seen = first.loc[list(zip(d["respondent_id"], d["wave"]))]
         excluded.append(pd.DataFrame({
             "file": d["_file"].to_numpy(), "row": d["_row"].to_numpy(), "column": d["_id_column"].to_numpy(),
@@ -154,10 +155,11 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
             "detail": [f"respondent {r!r} already answered in wave {w!r} ({f}, row {n}); the first answer is kept"
                        for r, w, f, n in zip(d["respondent_id"], d["wave"], seen["_file"], seen["_row"])],
         }))
-        keep_ids = set(d.index)
-        drop_comments = pd.MultiIndex.from_frame(d[["_file", "_row"]])
-        comments = comments[~pd.MultiIndex.from_frame(comments[["_file", "_row"]]).isin(drop_comments)]
-        responses = responses.drop(index=list(keep_ids))
+        dropped = np.zeros(len(comments), dtype=bool)
+        for f, rows in d.groupby("_file", sort=False)["_row"]:
+            dropped |= (comments["_file"] == f).to_numpy() & comments["_row"].isin(rows).to_numpy()
+        comments = comments[~dropped]
+        responses = responses.drop(index=d.index)
         for rep in reports:
             rep.kept -= int((d["_file"] == rep.file).sum())
 
@@ -494,15 +496,17 @@ def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook)
 def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, file: str, rep: FileReport) -> pd.DataFrame:
     parts = []
     redacted = 0
-    ids, waves, rows = (kept[c].to_numpy(dtype=object) for c in ("respondent_id", "wave", "_row"))
+    ids, waves, rows = (kept[c].to_numpy() for c in ("respondent_id", "wave", "_row"))
     for j, condition in comment_cols:
-        text = cols.map(j, _comment_text, pd.NA)[keep]
-        has = ~pd.isna(text)
-        hits = cols.map(j, _has_address, False, bool)[keep]
-        redacted += int(hits.sum())
+        codes, uniques = cols.factor(j)
+        codes = codes[keep]
+        # Per distinct answer (the last slot: blank cells), then spread over the kept rows by code.
+        texts = np.array([*map(_comment_text, uniques), pd.NA], dtype=object)
+        has = np.array([t is not pd.NA for t in texts])[codes]
+        redacted += int(np.array([*map(_has_address, uniques), False])[codes].sum())
         parts.append(pd.DataFrame({  # kept rows have a text id and wave
-            "respondent_id": ids[has], "wave": waves[has], "condition": condition, "text": text[has],
-            "_file": file, "_row": rows[has].astype(np.int64),
+            "respondent_id": ids[has], "wave": waves[has], "condition": condition, "text": texts[codes[has]],
+            "_file": file, "_row": rows[has],
         }))
     if redacted:
         rep.notes.append(Note(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder",
