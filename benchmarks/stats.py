@@ -23,8 +23,14 @@ import analyse as an
 from .common import median_time
 
 
-def build(n_groups: int, per_group: int, seed: int = 0) -> an.Survey:
-    """``n_groups`` partner groups of ``per_group`` respondents with a latent score per group and condition."""
+def build(n_groups: int, per_group: int, seed: int = 0, waves: int = 1) -> an.Survey:
+    """``n_groups`` partner groups of ``per_group`` respondents with a latent score per group and condition.
+
+    With ``waves`` > 1 the same respondents answer again (new answers around the same latent score).
+    """
+    if waves > 1:
+        frames = [build(n_groups, per_group, seed + w).responses.assign(wave=str(w + 1)) for w in range(waves)]
+        return an.Survey(pd.concat(frames, ignore_index=True))
     cb = an.load_codebook()
     rng = np.random.default_rng(seed)
     n = n_groups * per_group
@@ -44,8 +50,8 @@ def build(n_groups: int, per_group: int, seed: int = 0) -> an.Survey:
     return an.Survey(pd.concat([meta, pd.DataFrame(cols)], axis=1))
 
 
-def statistics(s: an.Survey, by: list[str]) -> dict:
-    """Every statistic of the package on ``s``, per ``by`` group (name -> call)."""
+def statistics(s: an.Survey, by: list[str], s2: an.Survey | None = None) -> dict:
+    """Every statistic of the package on ``s``, per ``by`` group (name -> call); ``s2``: two waves of ``s``."""
     return {
         "condition_scores": lambda: an.condition_scores(s),
         "condition_means": lambda: an.condition_means(s, by=by),
@@ -59,6 +65,7 @@ def statistics(s: an.Survey, by: list[str]) -> dict:
         "icc (level within group)": lambda: an.icc(s, groups=["level"], by=by),
         "krippendorff (ordinal)": lambda: an.krippendorff(s, by=by),
         "gap (vmbo vs mbo)": lambda: an.gap(s, between="sector", a="vmbo", b="mbo", by=by),
+        **({"wave_change (paired, 2 waves)": lambda: an.wave_change(s2, by=by)} if s2 is not None else {}),
     }
 
 
@@ -102,6 +109,10 @@ def references(cb) -> dict:
         a, b = s.loc[s["sector"] == "vmbo", "score"].dropna(), s.loc[s["sector"] == "mbo", "score"].dropna()
         return pg.ttest(a, b, correction=True), pg.mwu(a, b)
 
+    def paired(g, items):
+        s = g.assign(score=g[items].mean(axis=1)).pivot(index="respondent_id", columns="wave", values="score").dropna()
+        return pg.ttest(s["2"], s["1"], paired=True), pg.wilcoxon(s["2"], s["1"])
+
     def item_stats(g, items):
         x = g[items].dropna()
         return [(pg.cronbach_alpha(x.drop(columns=i)), x[i].corr(x.drop(columns=i).sum(axis=1))) for i in items]
@@ -128,6 +139,7 @@ def references(cb) -> dict:
                                                                        level_of_measurement="ordinal",
                                                                        value_domain=[1, 2, 3, 4, 5])),
         "gap (vmbo vs mbo)": ("pingouin.ttest(correction=True) + pingouin.mwu", gap),
+        "wave_change (paired, 2 waves)": ("pingouin.ttest(paired=True) + pingouin.wilcoxon", paired),
     }
 
 
@@ -155,13 +167,16 @@ def run(quick: bool, log=print) -> list[str]:
     subset = 20 if quick else 100
     t0 = time.perf_counter()
     s = build(n_groups, 20)
-    log(f"stats: built {n_groups} groups x 20 respondents ({len(s)} rows) in {time.perf_counter() - t0:.1f} s")
+    s2 = build(n_groups, 20, waves=2)
+    log(f"stats: built {n_groups} groups x 20 respondents ({len(s)} rows; two waves: {len(s2)}) "
+        f"in {time.perf_counter() - t0:.1f} s")
     refs = references(s.codebook)
     rows = []
-    for name, fn in statistics(s, ["partner"]).items():
+    for name, fn in statistics(s, ["partner"], s2).items():
         ours = median_time(fn, repeat)
         what, ref = refs.get(name, ("", None))
-        loop = loop_time(s, ref, subset, 1 if quick else 2) * n_groups / subset if ref else None
+        on = s2 if name.startswith("wave_change") else s
+        loop = loop_time(on, ref, subset, 1 if quick else 2) * n_groups / subset if ref else None
         rows.append((name, ours, what, loop))
         log(f"  {name:34s} {ours:8.3f} s" + (f"   reference loop {loop:9.1f} s -> {loop / ours:6.0f}x" if loop else ""))
     lines = [f"## Statistics: {n_groups:,} groups of 20 respondents (by partner)", "",

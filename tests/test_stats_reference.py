@@ -286,3 +286,30 @@ def test_wave_change_holm_per_group_against_pingouin():
     for _, g in out.groupby("leerlab", observed=True):
         _, expected = pg.multicomp(g["p"].to_numpy(), method="holm")
         np.testing.assert_allclose(g["p_holm"], expected, rtol=0, atol=1e-12)
+
+
+def test_wilcoxon_of_all_groups_against_scipy():
+    """The vectorised signed-rank test equals scipy.stats.wilcoxon group by group: ties, zeros, tie-free
+    groups (exact), small groups (permutations), missing differences and rows outside any group."""
+    from analyse.stats.waves import _wilcoxon
+
+    rng = np.random.default_rng(0)
+    G = 300
+    codes = np.repeat(np.arange(G), rng.integers(1, 30, G))
+    d = rng.integers(-4, 5, len(codes)) / 4.0
+    d[rng.random(len(d)) < 0.05] = np.nan
+    for g in range(0, G, 37):  # no ties, no zeros
+        d[codes == g] = rng.normal(size=(codes == g).sum())
+    codes[rng.random(len(codes)) < 0.02] = -1
+    stat, p = _wilcoxon(d, codes, G, np.ones(G, bool))
+    checked = 0
+    for g in range(G):
+        x = d[(codes == g) & ~np.isnan(d)]
+        if not np.any(x != 0):
+            assert np.isnan(stat[g]) and np.isnan(p[g])
+            continue
+        ref = st.wilcoxon(x)
+        assert stat[g] == pytest.approx(ref.statistic, abs=TOL)
+        assert p[g] == pytest.approx(ref.pvalue, rel=1e-10, abs=1e-14)
+        checked += 1
+    assert checked > 250

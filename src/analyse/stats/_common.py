@@ -55,6 +55,10 @@ def group_codes(df: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, pd.D
     cols = list(cols)
     if not cols:
         return np.zeros(len(df), dtype=np.int64), pd.DataFrame(index=range(1))
+    if all(isinstance(df[c].dtype, pd.CategoricalDtype) for c in cols):
+        found = _categorical_group_codes(df, cols)
+        if found is not None:
+            return found
     g = df.groupby(cols, observed=True, sort=True, dropna=True)
     codes = g.ngroup().to_numpy()
     codes = np.where(np.isnan(codes.astype(float)), -1, codes).astype(np.int64)
@@ -65,15 +69,60 @@ def group_codes(df: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, pd.D
     return codes, keys
 
 
+def _categorical_group_codes(df: pd.DataFrame, cols: list[str]):
+    """:func:`group_codes` for categorical keys from their integer codes, without hashing values.
+
+    The key columns' codes combine into one integer (first column most
+    significant), so the groups come out in the order ``groupby(sort=True)``
+    gives them. None when the combined range is too large to count.
+    """
+    sizes = [len(df[c].cat.categories) for c in cols]
+    span = int(np.prod([max(m, 1) for m in sizes], dtype=object))
+    if span > max(50_000_000, 4 * len(df)):
+        return None
+    combined = np.zeros(len(df), dtype=np.int64)
+    missing = np.zeros(len(df), dtype=bool)
+    for c, m in zip(cols, sizes):
+        k = df[c].cat.codes.to_numpy()
+        missing |= k < 0
+        combined = combined * m + k
+    combined[missing] = 0
+    present = np.bincount(combined[~missing], minlength=span) > 0
+    rank = np.cumsum(present) - 1
+    codes = np.where(missing, -1, rank[combined]).astype(np.int64)
+    rest = np.flatnonzero(present)
+    keys = {}
+    for c, m in zip(reversed(cols), reversed(sizes)):
+        keys[c] = pd.Categorical.from_codes(rest % m, dtype=df[c].dtype)
+        rest = rest // m
+    return codes, pd.DataFrame({c: keys[c] for c in cols})
+
+
+def per_distinct(fn, x: np.ndarray) -> np.ndarray:
+    """``fn(x)`` computed once per distinct value of ``x``: scipy's quantile functions cost per element,
+    and a group size takes few values over thousands of groups."""
+    x = np.asarray(x, dtype=float)
+    flat = x.reshape(-1)
+    finite = np.isfinite(flat)
+    out = np.full(flat.shape, np.nan)
+    if finite.any():
+        u, inv = np.unique(flat[finite], return_inverse=True)
+        out[finite] = np.asarray(fn(u), dtype=float)[inv]
+    return out.reshape(x.shape)
+
+
 def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     """Sum ``values`` (shape ``(N, ...)``) per group code; rows with code -1 are skipped.
 
-    Implemented as one sparse (groups x rows) indicator matrix product, so the
-    cost is linear in the number of rows and independent of the number of groups.
+    Implemented as one sparse (groups x rows) indicator matrix product (for 1-D
+    ``values``, :func:`numpy.bincount`), so the cost is linear in the number of
+    rows and independent of the number of groups.
     """
     values = np.asarray(values, dtype=float)
     keep = codes >= 0
     n = len(codes)
+    if values.ndim == 1:  # one column: a weighted count, no matrix to build
+        return np.bincount(codes[keep], weights=values[keep], minlength=n_groups)[:n_groups].astype(float)
     ind = sparse.csr_matrix((np.ones(int(keep.sum())), (codes[keep], np.flatnonzero(keep))),
                             shape=(n_groups, n))
     if n == 0 or n_groups == 0:

@@ -10,7 +10,8 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, quiet, stack_conditions
+from ._common import (MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, per_distinct, quiet,
+                      stack_conditions)
 
 __all__ = ["reliability", "item_statistics"]
 
@@ -74,10 +75,9 @@ def feldt_ci(alpha: np.ndarray, n: np.ndarray, k: int, level: float = 0.95) -> t
     """Feldt (1965) confidence interval of alpha: F with (n-1, (n-1)(k-1)) df."""
     with quiet():
         df1 = n - 1
-        df2 = df1 * (k - 1)
         a = 1 - level
-        lo = 1 - (1 - alpha) * st.f.isf(a / 2, df1, df2)
-        hi = 1 - (1 - alpha) * st.f.isf(1 - a / 2, df1, df2)
+        lo = 1 - (1 - alpha) * per_distinct(lambda d: st.f.isf(a / 2, d, d * (k - 1)), df1)
+        hi = 1 - (1 - alpha) * per_distinct(lambda d: st.f.isf(1 - a / 2, d, d * (k - 1)), df1)
     return lo, hi
 
 

@@ -10,7 +10,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import META, Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, per_distinct, quiet
 from .bootstrap import bootstrap_mean_ci
 
 __all__ = ["condition_scores", "condition_means"]
@@ -94,7 +94,7 @@ def condition_scores(survey: Survey | pd.DataFrame, min_items: int | None = None
     r = survey.responses
     n, c = scores.shape
     out = r.loc[np.repeat(np.arange(n), c), META].reset_index(drop=True)
-    out["condition"] = pd.Categorical(np.tile(conds, n), categories=conds, ordered=True)
+    out["condition"] = pd.Categorical.from_codes(np.tile(np.arange(len(conds)), n), categories=conds, ordered=True)
     out["score"] = scores.ravel()
     out["n_items"] = answered.ravel()
     return out
@@ -120,13 +120,14 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, ci: str, n_boot
         agree = gsum(codes, (ok & (x0 >= agree_min)).astype(float), G) / n
         disagree = gsum(codes, (ok & (x0 <= disagree_max)).astype(float), G) / n
         if ci == "t":
-            tq = st.t.ppf(0.5 + level / 2, n - 1)
+            tq = per_distinct(lambda df: st.t.ppf(0.5 + level / 2, df), n - 1)
             lo, hi = mean - tq * se, mean + tq * se
         elif ci == "bootstrap":
             lo, hi = bootstrap_mean_ci(x, codes, G, n_boot=n_boot, seed=seed, level=level)
         else:
             raise ValueError("ci must be 't' or 'bootstrap'")
-    med = df.assign(_c=codes).loc[codes >= 0].groupby("_c")[value].median()
+    grouped = codes >= 0
+    med = pd.Series(df[value].to_numpy()[grouped]).groupby(codes[grouped]).median()
     median = np.full(G, np.nan)
     median[med.index.to_numpy()] = med.to_numpy()
     small = n < min_n

@@ -10,7 +10,7 @@ from scipy import stats as st
 
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, quiet
+from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, per_distinct, quiet
 from .agreement import gap_table
 from .scores import condition_scores
 
@@ -22,9 +22,8 @@ def paired_table(df: pd.DataFrame, by: list[str], *, level: float = 0.95, min_n:
 
     .. math:: t = \\bar d / (s_d/\\sqrt n),\\ \\nu = n - 1, \\qquad d_z = \\bar d / s_d
 
-    The Wilcoxon signed-rank test is :func:`scipy.stats.wilcoxon` (defaults:
-    zeros dropped, exact or normal as scipy chooses) called once per group:
-    wave comparisons have few groups (``by`` x condition x wave pairs).
+    The Wilcoxon signed-rank test as :func:`scipy.stats.wilcoxon` with its
+    defaults (see :func:`_wilcoxon`).
     """
     d = (df["score_to"] - df["score_from"]).to_numpy(dtype=float)
     ok = ~np.isnan(d)
@@ -40,23 +39,68 @@ def paired_table(df: pd.DataFrame, by: list[str], *, level: float = 0.95, min_n:
         se = sd / np.sqrt(n)
         t = md / se
         p = 2 * st.t.sf(np.abs(t), n - 1)
-        tq = st.t.ppf(0.5 + level / 2, n - 1)
-    w_stat = np.full(G, np.nan)
-    w_p = np.full(G, np.nan)
-    for g in np.flatnonzero(n >= max(min_n, 2)):
-        dg = d[c == g]
-        if np.any(dg != 0):
-            with quiet():
-                res = st.wilcoxon(dg)
-            w_stat[g], w_p[g] = res.statistic, res.pvalue
+        tq = per_distinct(lambda df: st.t.ppf(0.5 + level / 2, df), n - 1)
+    w_stat, w_p = _wilcoxon(d, c, G, n >= max(min_n, 2))
     out = keys.reset_index(drop=True).copy()
     out["n_paired"] = n.astype(np.int64)
+    with quiet():
+        effect = np.where(sd == 0, np.nan, md / sd)
     for name, val in [("mean_from", mf), ("mean_to", mt), ("diff", md), ("ci_low", md - tq * se),
-                      ("ci_high", md + tq * se), ("effect", np.where(sd == 0, np.nan, md / sd)),
+                      ("ci_high", md + tq * se), ("effect", effect),
                       ("t", np.where(se == 0, np.nan, t)), ("df", n - 1), ("p", np.where(se == 0, np.nan, p)),
                       ("np_stat", w_stat), ("np_p", w_p)]:
         out[name] = val
     return out
+
+
+def _wilcoxon(d: np.ndarray, codes: np.ndarray, G: int, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wilcoxon signed-rank statistic and two-sided p of every group, as :func:`scipy.stats.wilcoxon`'s defaults.
+
+    Zeros are dropped; with :math:`n` non-zero differences, :math:`R_+` and
+    :math:`R_-` the rank sums (average ranks of :math:`|d|` within the group)
+    of the positive and negative ones and :math:`t_j` the sizes of tied ranks,
+
+    .. math:: z = \\frac{R_+ - n(n+1)/4}{\\sqrt{(n(n+1)(2n+1) - \\sum_j (t_j^3 - t_j)/2)/24}},
+              \\quad p = 2\\,\\Phi(-|z|),\\quad W = \\min(R_+, R_-)
+
+    for all groups at once. Where scipy's ``method="auto"`` is not normal
+    (no ties and no zeros: exact; ties or zeros with at most 13 differences:
+    permutations), scipy is called for that group; with Likert scores such
+    groups are the small ones. Only groups flagged in ``test`` and with a
+    non-zero difference get a result; the others NaN.
+    """
+    use = (codes >= 0) & ~np.isnan(d)
+    n_all = np.bincount(codes[use], minlength=G)
+    nz = use & (d != 0)
+    c, x = codes[nz], d[nz]
+    a = np.abs(x)
+    count = np.bincount(c, minlength=G).astype(float)
+    rank = pd.Series(a).groupby(c).rank(method="average").to_numpy()
+    r_plus = np.bincount(c, weights=rank * (x > 0), minlength=G)
+    r_minus = np.bincount(c, weights=rank * (x < 0), minlength=G)
+    blocks = pd.DataFrame({"g": c, "a": a}).groupby(["g", "a"]).size()
+    t = blocks.to_numpy(dtype=float)
+    g_of = blocks.index.get_level_values("g").to_numpy()
+    ties = np.bincount(g_of, weights=t ** 3 - t, minlength=G)
+    has_ties = np.bincount(g_of, weights=t > 1, minlength=G) > 0
+    with quiet():
+        se = np.sqrt((count * (count + 1) * (2 * count + 1) - ties / 2) / 24)
+        z = (r_plus - count * (count + 1) / 4) / se
+        p = 2 * st.norm.sf(np.abs(z))
+    stat = np.minimum(r_plus, r_minus)
+    test = test & (count > 0)
+    stat, p = np.where(test, stat, np.nan), np.where(test, p, np.nan)
+    zeros = n_all - count
+    not_normal = test & ((~has_ties & (zeros == 0)) | (n_all <= 13))
+    if not_normal.any():
+        order = np.argsort(codes[use], kind="stable")
+        by_group = d[use][order]
+        ends = np.cumsum(n_all)
+        for g in np.flatnonzero(not_normal):
+            with quiet():
+                res = st.wilcoxon(by_group[ends[g] - n_all[g]:ends[g]])
+            stat[g], p[g] = res.statistic, res.pvalue
+    return stat, p
 
 
 def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
