@@ -82,7 +82,7 @@ def run(quick: bool, log=print) -> list[str]:
     total = np.array([r["load"] + r["stats"] for r in rows])
     big = n >= 5 * n.min()  # from the second size up
     lines = ["## Scale: load (canonical CSV) + every statistic", "",
-             f"By {' x '.join(BY)} (5 groups); every statistic of the statistics table above, once each. "
+             f"By {' x '.join(BY)} (5 groups); every statistic of the statistics table above but wave_change (the data have one wave), once each. "
              f"Median of {repeat} run(s) per size, each size in a fresh subprocess; peak = its maximum RSS.", "",
              "| respondents | load (s) | statistics (s) | total (s) | peak RSS (MiB) |", "|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['n']:,} | {r['load']:.2f} | {r['stats']:.2f} | {r['load'] + r['stats']:.2f} | "
