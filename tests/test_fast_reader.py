@@ -142,3 +142,65 @@ def test_csv_quirks_agree(tmp_path, monkeypatch):
 def test_unknown_engine_is_refused():
     with pytest.raises(SurveyError, match="engine="):
         an.load(SAMPLE, engine="xlrd")
+
+
+def _with_shared_strings(src: Path, dst: Path) -> Path:
+    """``src`` (openpyxl writes inline strings) rewritten with a shared-strings table, as Excel and
+    Microsoft Forms write workbooks; the first string item is split into two rich-text runs."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    index: dict[str, int] = {}
+
+    def shared(m):
+        text = re.sub(r"&(lt|gt|amp|quot|apos);", lambda e: {"lt": "<", "gt": ">", "amp": "&", "quot": '"',
+                                                               "apos": "'"}[e.group(1)], m.group(2))
+        return f'{m.group(1)} t="s"><v>{index.setdefault(text, len(index))}</v></c>'
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', shared,
+                              data.decode()).encode()
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            zout.writestr(info, data)
+        items = [f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in index]
+        first = next(iter(index))
+        items[0] = f"<si><r><t>{escape(first[:2])}</t></r><r><t>{escape(first[2:])}</t></r><rPh sb='0' eb='1'><t>x</t></rPh></si>"
+        zout.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                      f'openxmlformats.org/spreadsheetml/2006/main" count="{len(items)}">{"".join(items)}</sst>')
+    return dst
+
+
+def test_workbook_with_shared_strings(tmp_path):
+    """Real exports keep their text in a shared-strings table; the first rows are read from it directly."""
+    import zipfile
+
+    import openpyxl
+
+    from analyse.reading import HEAD_ROWS
+    from analyse.sheetxml import head_cells, sheet_parts
+
+    path = _with_shared_strings(SAMPLE, tmp_path / "shared.xlsx")
+    assert_same_engines(path)
+    fast, inline = an.load(path), an.load(SAMPLE)
+    pd.testing.assert_frame_equal(fast.responses, inline.responses)
+    pd.testing.assert_frame_equal(fast.comments, inline.comments)
+    # the first rows as openpyxl reads them, but for dates, which stay numbers (only text is looked for there)
+    with zipfile.ZipFile(path) as zf:
+        head = head_cells(zf, next(iter(sheet_parts(zf).values())), HEAD_ROWS)
+    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    want = [list(r) for r in ws.iter_rows(values_only=True, max_row=HEAD_ROWS)]
+    assert len(head) == len(want)
+    for got, row in zip(head.tolist(), want):
+        assert [g for g, w in zip(got, row) if not isinstance(w, dt.datetime)] == \
+               [w for w in row if not isinstance(w, dt.datetime)]
+    assert head[0, 0] == want[0][0] == "ID"  # the rich-text item, its runs joined, its phonetic guide left out

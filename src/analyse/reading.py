@@ -13,8 +13,9 @@ cached; a formula without a cached value becomes a :class:`FormulaCell`, never a
 silent blank. Merged cells take the value of their top-left cell, as they show.
 
 The body of a plain workbook is read by fastexcel (Rust, Arrow columns with
-one exact type each: text, number, date, boolean), its first rows by openpyxl in
-read-only mode; openpyxl reads everything fastexcel cannot tell: a workbook
+one exact type each: text, number, date, boolean), its first rows straight from
+the sheet XML (:mod:`analyse.sheetxml`); openpyxl reads everything fastexcel
+cannot tell: a workbook
 with formulas (a formula without a saved value reads as blank there) or merged
 cells, and a sheet with a column that mixes text and numbers (fastexcel would
 have to turn the numbers into text, rounded to nine decimals). ``engine=`` of
@@ -42,6 +43,7 @@ import pandas as pd
 
 from .cells import Columns
 from .errors import SurveyError
+from .sheetxml import head_cells, sheet_parts
 from .survey import Note
 
 __all__ = ["RawTable", "read_table", "FormulaCell", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_XLSX_BYTES", "ENGINES"]
@@ -278,10 +280,11 @@ def _read_xlsx(path: Path, sheet: str | int | None, max_bytes: int = DEFAULT_MAX
     parts = _check_size(path, max_bytes)
     if engine is None:
         engine = "fastexcel" if fastexcel_installed() else "openpyxl"
+    tables = None
     if engine == "fastexcel":
         # The scan decides only after the read whether that read counts (see _FastBody).
-        tables = _read_openpyxl(path, sheet, special=False, scan=_Scan(path, parts))
-    else:
+        tables = _read_fast(path, sheet, _Scan(path, parts))
+    if tables is None:
         try:
             special = _has_formulas_or_merges(path, parts)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
@@ -310,8 +313,26 @@ def _unreadable(path: Path, exc: Exception) -> SurveyError:
                        "open it in Excel and save it again as .xlsx", file=path)
 
 
-def _read_openpyxl(path: Path, sheet: str | int | None, special: bool, scan: _Scan | None = None) -> list[RawTable]:
-    """The chosen sheets by openpyxl; with a ``scan`` only their heads, the bodies left to fastexcel."""
+def _read_fast(path: Path, sheet: str | int | None, scan: _Scan) -> list[RawTable] | None:
+    """The chosen sheets' first rows from their XML (:mod:`analyse.sheetxml`), their bodies left to fastexcel.
+
+    None when the workbook's XML cannot be followed: openpyxl then reads it, and says what is wrong.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = sheet_parts(zf)
+            names = _chosen_sheets(list(parts), sheet, path)
+            heads = {n: head_cells(zf, parts[n], HEAD_ROWS) for n in names}
+    except SurveyError:
+        raise
+    except Exception:  # noqa: BLE001 - any damage: the openpyxl path reports it
+        return None
+    return [RawTable(str(path), heads[n], _FastBody(path, n, scan), "xlsx", sheet=n, needs_openpyxl=scan.result)
+            for n in names]
+
+
+def _read_openpyxl(path: Path, sheet: str | int | None, special: bool) -> list[RawTable]:
+    """The chosen sheets by openpyxl, every cell."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -321,9 +342,6 @@ def _read_openpyxl(path: Path, sheet: str | int | None, special: bool, scan: _Sc
         raise _unreadable(path, exc) from None
     try:
         names = _chosen_sheets(wb.sheetnames, sheet, path)
-        if scan is not None:
-            return [RawTable(str(path), _sheet_cells(wb[n], HEAD_ROWS), _FastBody(path, n, scan), "xlsx", sheet=n,
-                             needs_openpyxl=scan.result) for n in names]
         sheets = {n: _sheet_cells(wb[n]) for n in names}
     finally:
         wb.close()
@@ -464,10 +482,10 @@ def _read_sav(path: Path) -> RawTable:
     return table
 
 
-def _sheet_cells(ws, max_rows: int | None = None) -> np.ndarray:
+def _sheet_cells(ws) -> np.ndarray:
     if hasattr(ws, "reset_dimensions"):  # read-only sheets: some writers store wrong dimensions
         ws.reset_dimensions()
-    rows = list(ws.iter_rows(values_only=True, max_row=max_rows))
+    rows = list(ws.iter_rows(values_only=True))
     width = max((len(r) for r in rows), default=0)
     cells = np.full((len(rows), width), None, dtype=object)
     for i, row in enumerate(rows):
