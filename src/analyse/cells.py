@@ -77,6 +77,15 @@ class Columns:
         values[-1] = na  # code -1 indexes the last slot
         return values[codes]
 
+    def blank(self, j: int) -> np.ndarray:
+        """Boolean per row: the cell of column ``j`` is None, NaN or only whitespace (its text is NA)."""
+        codes, uniques = self.factor(j)
+        plain = self._plain.get(j, np.zeros(len(uniques), dtype=bool))  # plain text is not blank
+        values = np.zeros(len(uniques) + 1, dtype=bool)
+        values[:-1][~plain] = [_is_blank(u) for u in uniques[~plain]]
+        values[-1] = True
+        return values[codes]
+
     def distinct(self, j: int) -> np.ndarray:
         return self.factor(j)[1]
 
@@ -240,12 +249,12 @@ def _text_cells(cols: Columns, j: int) -> pd.Series:
     return pd.Series(cols.text(j), dtype=object)  # "string" would check every cell again
 
 
-def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """Column ``j`` as text and as the code its normalised text is a synonym of (NaN: none)."""
+def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> np.ndarray:
+    """Column ``j`` as the code its normalised text is a synonym of (None: blank or no synonym)."""
     def code(v):
         text = _as_text(v)
-        return np.nan if text is pd.NA else synonyms.get(normalise(text), np.nan)
-    return _text_cells(cols, j), pd.Series(cols.map(j, code, np.nan), dtype=object)
+        return None if text is pd.NA else synonyms.get(normalise(text))
+    return cols.map(j, code, None)
 
 
 def _unescape_text(text: str) -> str:

@@ -135,7 +135,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
                "engine": engine}
     parts = [_load_file(path, cb, waves[i], i + 1, **options) for i, path in enumerate(files)]
 
-    responses = pd.concat([p[0] for p in parts], ignore_index=True)
+    responses = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
     comments = pd.concat([p[1] for p in parts], ignore_index=True)
     excluded = [p[2] for p in parts]
     reports = [p[3] for p in parts]
@@ -328,12 +328,12 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
     if "respondent_id" in meta_cols:
         j = meta_cols["respondent_id"]
         ids = _text_cells(cols, j)
-        reasons[ids.isna().to_numpy() & (reasons[:, j] == 0), j] = R["missing_id"]
+        reasons[cols.blank(j) & (reasons[:, j] == 0), j] = R["missing_id"]
         id_column = headers[j]
     elif "id_generic" in meta_cols:
         j = meta_cols["id_generic"]
         ids = stem + "#" + _text_cells(cols, j)
-        reasons[ids.isna().to_numpy(), j] = R["missing_id"]
+        reasons[cols.blank(j), j] = R["missing_id"]
         id_column = headers[j]
         rep.notes.append(Note(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
                               f"are made file-specific ('{stem}#<number>') and are not paired across waves",
@@ -352,7 +352,7 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
     if "wave" in meta_cols:
         j = meta_cols["wave"]
         waves = _text_cells(cols, j)
-        reasons[waves.isna().to_numpy(), j] = R["missing_wave"]
+        reasons[cols.blank(j), j] = R["missing_wave"]
         rep.wave_rule = Note(f"from column {headers[j]!r}", f"uit kolom {headers[j]!r}")
     else:
         m = _WAVE_IN_NAME.search(Path(file).stem)
@@ -376,15 +376,15 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
             meta[role] = np.full(n, pd.NA, dtype=object)
             continue
         j = meta_cols[role]
-        text, code = _coded(cols, j, cb.synonyms(role))
-        blank = text.isna().to_numpy()
+        code = _coded(cols, j, cb.synonyms(role))
+        blank = cols.blank(j)
         if required:
             reasons[blank, j] = R[missing]
-        reasons[~blank & code.isna().to_numpy(), j] = R[unknown]
-        meta[role] = code.to_numpy()
+        reasons[~blank & (code == None), j] = R[unknown]  # noqa: E711 - elementwise on an object array
+        meta[role] = np.where(code == None, np.nan, code)  # noqa: E711
     j = meta_cols["partner"]
     partner = _text_cells(cols, j)
-    reasons[partner.isna().to_numpy(), j] = R["missing_partner"]
+    reasons[cols.blank(j), j] = R["missing_partner"]
     meta["partner"] = partner.to_numpy()
 
     _completion_reasons(cols, meta_cols, cb, reasons, unfinished, rep)
@@ -439,19 +439,19 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
     flags = {}  # column -> (reason, boolean mask)
     if "status" in meta_cols:
         j = meta_cols["status"]
-        status = _coded(cols, j, {normalise(v): "x" for v in values.get("preview_status", [])})[1]
-        flags[j] = ("preview", status.notna().to_numpy())
+        status = _coded(cols, j, {normalise(v): "x" for v in values.get("preview_status", [])})
+        flags[j] = ("preview", status != None)  # noqa: E711
     if "finished" in meta_cols:
         j = meta_cols["finished"]
-        finished = _coded(cols, j, {normalise(v): "x" for v in values.get("not_finished", [])})[1]
-        flags[j] = ("not_finished", finished.notna().to_numpy())
+        finished = _coded(cols, j, {normalise(v): "x" for v in values.get("not_finished", [])})
+        flags[j] = ("not_finished", finished != None)  # noqa: E711
     if "progress" in meta_cols:
         j = meta_cols["progress"]
         progress = pd.to_numeric(_text_cells(cols, j).str.replace(",", ".").str.rstrip("%"), errors="coerce")
         flags[j] = ("not_finished", (progress < 100).fillna(False).to_numpy(dtype=bool))
     if "submitted" in meta_cols:
         j = meta_cols["submitted"]
-        flags[j] = ("not_finished", _text_cells(cols, j).isna().to_numpy())
+        flags[j] = ("not_finished", cols.blank(j))
     unfinished_rows = np.zeros(len(cols), dtype=bool)
     for j, (reason, mask) in flags.items():
         if reason == "not_finished" and unfinished == "keep":

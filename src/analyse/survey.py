@@ -237,7 +237,9 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     missing = [c for c in META + items if c not in df.columns]
     if missing:
         raise SurveyError(f"responses lack column(s) {', '.join(missing)}; expected {', '.join(META)} and the item codes")
-    out = df.loc[:, META + items].copy().reset_index(drop=True)
+    # A new frame from the columns (a dict is copied): one block per dtype, whatever the input's layout.
+    out = pd.DataFrame({**{c: df[c].to_numpy() for c in META},
+                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan) for c in items}})
     out["respondent_id"] = out["respondent_id"].astype(str)
     wave = out["wave"].astype(str)
     out["wave"] = pd.Categorical(wave, categories=sorted(pd.unique(wave), key=natural_key), ordered=True)
@@ -246,6 +248,4 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     out["sector"] = pd.Categorical(out["sector"], categories=codebook.sector_codes, ordered=True)
     partners = sorted(pd.unique(out["partner"].dropna().astype(str)))
     out["partner"] = pd.Categorical(out["partner"].astype("object"), categories=partners)
-    if not (out[items].dtypes == np.float64).all():
-        out[items] = out[items].astype(float)
     return out
