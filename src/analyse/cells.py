@@ -104,6 +104,8 @@ class Columns:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        if pa.types.is_dictionary(col.type):  # its distinct values are at hand
+            return [v for v in self.distinct(j) if isinstance(v, str) and any(c in v for c in containing)]
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             return []
         hit = pc.or_(*[pc.match_substring(col, c) for c in containing]) if len(containing) > 1 \
@@ -150,9 +152,10 @@ def _arrow_factorise(col):
     """An Arrow column's codes (-1 for null) and its distinct values as an Arrow array."""
     import pyarrow as pa
 
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks()
-    enc = col.dictionary_encode()
+    if pa.types.is_dictionary(col.type):  # encoded by the CSV parser, chunk by chunk
+        enc = col.unify_dictionaries().combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    else:
+        enc = (col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col).dictionary_encode()
     indices = enc.indices.fill_null(-1) if enc.null_count else enc.indices
     return indices.to_numpy(zero_copy_only=False), enc.dictionary
 
