@@ -61,30 +61,27 @@ class Columns:
 
     def text(self, j: int) -> np.ndarray:
         """Column ``j`` as :func:`_as_text` gives it (NA for blanks), computed once per distinct value."""
-        codes, uniques = self.factor(j)
-        plain = self._plain.get(j, np.zeros(len(uniques), dtype=bool))
-        values = np.empty(len(uniques) + 1, dtype=object)
-        values[:-1][plain] = uniques[plain]  # most ids and labels: nothing to strip
-        values[:-1][~plain] = [_as_text(u) for u in uniques[~plain]]
-        values[-1] = pd.NA
-        return values[codes]
+        return self.map(j, _as_text, pd.NA, if_plain=lambda u: u)  # most ids and labels: nothing to strip
 
-    def map(self, j: int, fn, na=None, dtype=object) -> np.ndarray:
-        """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``."""
+    def map(self, j: int, fn, na=None, dtype=object, if_plain=None) -> np.ndarray:
+        """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``.
+
+        With ``if_plain``, the distinct values an Arrow column holds as plain text
+        (printable ASCII words, single-spaced) get ``if_plain(values)`` instead, in one step.
+        """
         codes, uniques = self.factor(j)
+        plain = self._plain.get(j) if if_plain is not None else None
+        if plain is None:
+            plain = np.zeros(len(uniques), dtype=bool)
         values = np.empty(len(uniques) + 1, dtype=dtype)
-        values[:-1] = [fn(u) for u in uniques]
+        values[:-1][plain] = if_plain(uniques[plain]) if plain.any() else []
+        values[:-1][~plain] = [fn(u) for u in uniques[~plain]]
         values[-1] = na  # code -1 indexes the last slot
         return values[codes]
 
     def blank(self, j: int) -> np.ndarray:
         """Boolean per row: the cell of column ``j`` is None, NaN or only whitespace (its text is NA)."""
-        codes, uniques = self.factor(j)
-        plain = self._plain.get(j, np.zeros(len(uniques), dtype=bool))  # plain text is not blank
-        values = np.zeros(len(uniques) + 1, dtype=bool)
-        values[:-1][~plain] = [_is_blank(u) for u in uniques[~plain]]
-        values[-1] = True
-        return values[codes]
+        return self.map(j, _is_blank, True, bool, if_plain=lambda u: False)
 
     def distinct(self, j: int) -> np.ndarray:
         return self.factor(j)[1]
@@ -98,13 +95,11 @@ class Columns:
 
     def distinct_text(self, j: int, containing: Sequence[str]) -> list[str]:
         """The distinct text cells of column ``j`` that contain one of the substrings ``containing``."""
-        col = self.columns[j]
-        if isinstance(col, np.ndarray):
-            return [v for v in self.distinct(j) if isinstance(v, str) and any(c in v for c in containing)]
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if pa.types.is_dictionary(col.type):  # its distinct values are at hand
+        col = self.columns[j]
+        if isinstance(col, np.ndarray) or pa.types.is_dictionary(col.type):  # its distinct values are at hand
             return [v for v in self.distinct(j) if isinstance(v, str) and any(c in v for c in containing)]
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             return []

@@ -400,13 +400,7 @@ class _FastBody:
         return Columns([batch.column(where[j]) if j in where else pa.nulls(batch.num_rows) for j in range(width)])
 
     def _openpyxl(self, start: int) -> Columns:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            return Columns.from_matrix(_sheet_cells(wb[self.sheet])[start:])
-        finally:
-            wb.close()
+        return _read_openpyxl(self.path, self.sheet, special=False)[0].body(start)
 
 
 def _formula_text(v) -> str | None:
