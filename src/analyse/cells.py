@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, normalise
-from .survey import REASON_CODES
+from .load_report import REASON_CODES
 from .writing import FORMULA_START
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -247,12 +247,68 @@ def _text_cells(cols: Columns, j: int) -> pd.Series:
     return pd.Series(cols.text(j), dtype=object)  # "string" would check every cell again
 
 
-def _coded(cols: Columns, j: int, synonyms: dict[str, str]) -> np.ndarray:
-    """Column ``j`` as the code its normalised text is a synonym of (None: blank or no synonym)."""
-    def code(v):
-        text = _as_text(v)
-        return None if text is pd.NA else synonyms.get(normalise(text))
-    return cols.map(j, code, None)
+class Vocabulary:
+    """The spellings of one kind of code (levels, sectors, leerlabs) and how answers name them.
+
+    An answer names a code when its normalised text is a spelling of it, or
+    else when its head (the text before a parenthesis, " – " or ":" — forms
+    explain options: "Professioneel (docent, instructeur)") or, failing
+    that, the whole answer contains spellings of it as whole words
+    ("Vmbo-school", "Leerlab Groen (Ottoland)"). An answer whose words name
+    two different codes ("Bestuurlijk/management") names both: the caller
+    excludes it, it is never guessed.
+    """
+
+    #: Longer answers are not looked into: an option is a few words, and the search stays bounded.
+    MAX_LENGTH = 200
+
+    def __init__(self, spellings: dict[str, str]):
+        self.spellings = spellings  # normalised spelling -> code
+        alternatives = "|".join(map(re.escape, sorted(spellings, key=len, reverse=True)))
+        self._words = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    def codes(self, text: str) -> tuple[str, ...]:
+        """The codes an answer names (sorted; empty when none, two or more when ambiguous)."""
+        key = normalise(text)
+        if key in self.spellings:
+            return (self.spellings[key],)
+        if len(key) > self.MAX_LENGTH:
+            return ()
+        head = _HEAD.split(key, 1)[0].strip()
+        if head in self.spellings:
+            return (self.spellings[head],)
+        for part in (head, key):
+            found = {self.spellings[m.group(0)] for m in self._words.finditer(part)}
+            if found:
+                return tuple(sorted(found))
+        return ()
+
+
+# Where an answer option's explanation starts: "(", " - ", " – ", ":".
+_HEAD = re.compile(r"\(|\s[-–—]\s|:")
+
+
+def coded(cols: Columns, j: int, vocabulary: Vocabulary) -> tuple[np.ndarray, np.ndarray, list]:
+    """Column ``j`` matched to ``vocabulary``, per distinct answer.
+
+    Returns per row the code (None: blank, unknown or ambiguous) and the
+    number of codes the answer names (0 unknown, 1 fine, 2+ ambiguous; -1
+    blank), and per distinct answer ``(raw text, code or '', rows)`` for the
+    load report's mapping of values.
+    """
+    codes, uniques = cols.factor(j)
+    texts = [_as_text(u) for u in uniques]
+    found = [() if t is pd.NA else vocabulary.codes(t) for t in texts]
+    code = np.array([f[0] if len(f) == 1 else None for f in found] + [None], dtype=object)
+    count = np.array([-1 if t is pd.NA else len(f) for t, f in zip(texts, found)] + [-1])
+    rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    mapping = [(t, code[i] or "", int(rows[i])) for i, t in enumerate(texts) if t is not pd.NA]
+    return code[codes], count[codes], mapping
+
+
+def one_of(cols: Columns, j: int, spellings: set[str]) -> np.ndarray:
+    """Boolean per row: the normalised text of the cell is one of ``spellings`` (blank: False)."""
+    return cols.map(j, lambda v: (t := _as_text(v)) is not pd.NA and normalise(t) in spellings, False, bool)
 
 
 def _unescape_text(text: str) -> str:

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
+from .colmap import ColumnMap
 from .errors import AnalyseError
 
 __all__ = ["main"]
@@ -40,9 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--wave", action="append", metavar="WAVE",
                        help="wave (meting) of files that do not name it; once, or once per file")
     check.add_argument("--sheet", metavar="SHEET", help="worksheet name of .xlsx inputs")
+    _map_options(check)
     check.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the report (default nl)")
     check.add_argument("--excluded", metavar="CSV", type=Path,
                        help="also write the excluded rows (file, row, column, value, reason) to this CSV")
+    check.add_argument("--write-map", metavar="TOML", type=Path,
+                       help="write what was recognised (every header, its meaning and the evidence) as a column "
+                            "map to edit and reuse with --map")
     check.add_argument("--strict", action="store_true", help="exit 1 when any row was excluded")
     check.set_defaults(run=_check)
 
@@ -60,11 +65,41 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--codebook", metavar="TOML", help="a codebook of your own (default: Common Eye)")
     report.add_argument("--wave", action="append", metavar="WAVE",
                         help="wave (meting) of files that do not name it; once, or once per file")
+    _map_options(report)
     report.add_argument("--no-notebooks", action="store_true",
                         help="skip executing the notebooks and report.html (tables and figures only)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(run=_report)
     return parser
+
+
+def _map_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--map", metavar="TOML", help="a column map: what each header holds (as --write-map writes "
+                                                      "it); it overrides recognition")
+    parser.add_argument("--column", action="append", metavar="HEADER=MEANING", default=[],
+                        help="what one column holds: an item code, respondent_id, wave, leerlab, partner, sector, "
+                             "level, comment_<condition>, personal or ignore (repeatable; wins over --map)")
+    parser.add_argument("--metadata", action="append", metavar="ROLE=VALUE", default=[],
+                        help="a value for every row, for what the form does not ask: leerlab=Groen, "
+                             "partner='Vmbo De Akker', sector, level or wave (repeatable)")
+
+
+def _column_map(args) -> ColumnMap:
+    """--map, then --column entries over it, then --metadata values."""
+    column_map = ColumnMap.from_arguments(args.map, dict(_pairs(args.metadata, "--metadata", "ROLE=VALUE")))
+    column_map.columns.update(_pairs(args.column, "--column", "HEADER=MEANING", last=True))
+    return column_map
+
+
+def _pairs(values: list[str], option: str, form: str, last: bool = False) -> list[tuple[str, str]]:
+    """``KEY=VALUE`` texts as pairs; a header may hold '=' (split at the last), a value may too (at the first)."""
+    out = []
+    for text in values:
+        key, sep, value = text.rpartition("=") if last else text.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise AnalyseError(f"{option} {text!r}: write it as {form}")
+        out.append((key.strip(), value.strip()))
+    return out
 
 
 def _positive_int(text: str) -> int:
@@ -85,23 +120,31 @@ def _report(args) -> int:
     from .report import build_report
 
     out = build_report(args.inputs, args.out, lang=args.lang, min_n=args.min_n, codebook=args.codebook,
-                       wave=_waves(args), notebooks=not args.no_notebooks, progress=not args.quiet)
+                       wave=_waves(args), columns=_column_map(args), notebooks=not args.no_notebooks,
+                       progress=not args.quiet)
     print(("Rapport geschreven naar " if args.lang == "nl" else "Report written to ") + str(out))
     return EXIT_OK
 
 
 def _check(args) -> int:
-    from .loading import load
+    from .colmap import write_map
+    from .loading import input_files, load
     from .writing import write_csv
 
-    if args.excluded and args.excluded.resolve() in {Path(p).resolve() for p in args.inputs}:
-        raise AnalyseError(f"{args.excluded}: --excluded names an input file; inputs are never overwritten")
-    survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet)
+    inputs = {p.resolve() for p in input_files(args.inputs)}
+    for option, target in (("--excluded", args.excluded), ("--write-map", args.write_map)):
+        if target and target.resolve() in inputs:
+            raise AnalyseError(f"{target}: {option} names an input file; inputs are never overwritten")
+    column_map = _column_map(args)
+    survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet, columns=column_map)
     print(survey.report().to_text(args.lang))
+    nl = args.lang == "nl"
     if args.excluded:
         write_csv(survey.excluded, args.excluded)
-        print(("Uitgesloten rijen geschreven naar " if args.lang == "nl" else "Excluded rows written to ")
-              + str(args.excluded))
+        print(("Uitgesloten rijen geschreven naar " if nl else "Excluded rows written to ") + str(args.excluded))
+    if args.write_map:
+        write_map(args.write_map, survey.report().files, lang=args.lang, dual_scale=column_map.dual_scale)
+        print(("Kolomkaart geschreven naar " if nl else "Column map written to ") + str(args.write_map))
     return EXIT_DATA if args.strict and len(survey.excluded) else EXIT_OK
 
 

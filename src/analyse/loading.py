@@ -12,10 +12,22 @@ Rules (also in the README):
   equals an item's Dutch or English statement or its code. Failing that, a
   fuzzy match (difflib ratio >= 0.88) is used and noted in the report; a header
   nearly as close to a second item is ambiguous and not matched (noted).
-* Metadata columns are recognised by the header names in the codebook's
-  ``[columns]`` table; personal-data columns (names, e-mail, IP) are dropped
-  and listed by name only, as are columns whose cells look like e-mail or IP
-  addresses.
+* Metadata columns (respondent code, wave, leerlab, partner, sector, level)
+  are recognised by a known header name, by the words of their question
+  ("In welk leerlab werk je?") and by their answers (leerlab, level and
+  sector names, wave labels, dates, school names); see
+  :mod:`analyse.recognise`. A column map (``columns=``) overrides
+  recognition; ``metadata=`` gives a value for every row. Answers of
+  metadata questions may carry explanations ("Professioneel (docent)"): the
+  codebook's names are matched as whole words, and an answer naming two
+  levels or leerlabs is excluded (``ambiguous_level``), never guessed.
+  Personal-data columns (names, e-mail, IP) are dropped and listed by name
+  only, as are columns whose cells look like e-mail or IP addresses.
+* A file without a leerlab, partner or level column loads; the report says
+  which analyses need the missing column.
+* A wave column of dates (Excel dates, ISO, Dutch day-first, "12 maart
+  2024") gives one wave per day, as ``YYYY-MM-DD``; an ambiguous or
+  impossible date excludes its row.
 * Answers are codebook labels (normalised) or numbers on the scale (a decimal
   comma is read as a decimal point). "Weet ik niet", "n.v.t." and blanks mean
   no answer.
@@ -40,27 +52,27 @@ import pandas as pd
 
 from .cells import (
     Columns,
+    Vocabulary,
     _cell_text,
-    _coded,
     _comment_text,
     _has_address,
     _redact,
     _text_cells,
+    coded,
+    one_of,
     scores_from_cells,
 )
 from .codebook import Codebook, load_codebook, normalise
+from .colmap import ColumnMap, FileMap
+from .dates import date_problem_detail, looks_like_dates, wave_dates
 from .errors import SurveyError
-from .headers import _check_personal_content, _find_header, _layout, _require_metadata
-from .reading import (
-    DEFAULT_MAX_XLSX_BYTES,
-    SUPPORTED_SUFFIXES,
-    FormulaCell,
-    NeedsOpenpyxl,
-    RawTable,
-    read_table,
-)
-from .survey import EXCLUDED_COLUMNS, META, FileReport, LoadReport, Note, Survey
-from .survey import REASON_CODES as R
+from .headers import layout
+from .load_report import EXCLUDED_COLUMNS, REASON_CODES, ROLE_NEEDS, FileReport, LoadReport, Note
+from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, NeedsOpenpyxl, read_table
+from .recognise import Recognition, recognise
+from .survey import META, Survey
+
+R = REASON_CODES
 
 __all__ = ["load"]
 
@@ -68,8 +80,9 @@ _WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z
 
 
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
-         columns: dict[str, str] | None = None, unfinished: str = "exclude",
-         max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES, engine: str | None = None) -> Survey:
+         columns: ColumnMap | dict[str, str] | str | Path | None = None, metadata: dict[str, str] | None = None,
+         unfinished: str = "exclude", max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES,
+         engine: str | None = None) -> Survey:
     """Load one or more exported result files into a validated Survey.
 
     Parameters
@@ -89,11 +102,18 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         1, 2, ... in the order given. The report says which rule applied.
     sheet : str or int, optional
         Worksheet of an .xlsx; by default the first sheet with statements.
-    columns : dict, optional
-        Explicit header -> meaning map that overrides recognition. A meaning is
-        an item code, a metadata role (``respondent_id``, ``wave``,
-        ``leerlab``, ``partner``, ``sector``, ``level``), ``comment_<condition>``,
-        ``personal`` or ``ignore``.
+    columns : path, dict or ColumnMap, optional
+        A column map that overrides recognition: the path of a TOML map (as
+        ``analyse check --write-map`` writes it; sections per file-name
+        pattern serve a folder of exports, see :mod:`analyse.colmap`) or a
+        dict of header -> meaning. A meaning is an item code, a metadata role
+        (``respondent_id``, ``wave``, ``leerlab``, ``partner``, ``sector``,
+        ``level``), ``comment_<condition>``, ``personal`` or ``ignore``.
+    metadata : dict, optional
+        A value for every row of every file, for what the form does not ask:
+        ``{"leerlab": "Groen", "partner": "Vmbo De Akker"}`` (roles ``wave``,
+        ``leerlab``, ``partner``, ``sector``, ``level``). Leerlab, level and
+        sector must name a code of the codebook.
     unfinished : {"exclude", "keep"}
         Rows the platform marks as unfinished (Qualtrics Finished = 0 or
         Progress < 100, LimeSurvey without submitdate) are excluded with reason
@@ -129,11 +149,12 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     if unfinished not in ("exclude", "keep"):
         raise SurveyError(f"unfinished= must be 'exclude' or 'keep', not {unfinished!r}")
     cb = load_codebook(codebook)
-    files = _resolve(source)
+    column_map = ColumnMap.from_arguments(columns, metadata)
+    files = input_files(source)
     waves = _wave_arguments(wave, len(files))
-    options = {"sheet": sheet, "explicit": columns or {}, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes,
-               "engine": engine}
-    parts = [_load_file(path, cb, waves[i], i + 1, **options) for i, path in enumerate(files)]
+    options = {"sheet": sheet, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes, "engine": engine}
+    parts = [_load_file(path, cb, column_map.for_file(path), waves[i], i + 1, **options)
+             for i, path in enumerate(files)]
 
     responses = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
     comments = pd.concat([p[1] for p in parts], ignore_index=True)
@@ -189,7 +210,8 @@ def _first_problem(excluded: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- files
 
 
-def _resolve(source) -> list[Path]:
+def input_files(source) -> list[Path]:
+    """The files ``source`` names: a path, a list of paths, or folders (their exports, sorted by name)."""
     if isinstance(source, (str, Path)):
         source = [source]
     files: list[Path] = []
@@ -223,177 +245,215 @@ def _wave_arguments(wave, n: int) -> list:
 # --------------------------------------------------------------------------- one file
 
 
-def _load_file(path: Path, cb: Codebook, wave_arg, position: int, *, sheet, engine: str | None, max_xlsx_bytes: int,
-               **options):
+def _load_file(path: Path, cb: Codebook, file_map: FileMap, wave_arg, position: int, *, sheet, engine: str | None,
+               max_xlsx_bytes: int, unfinished: str):
     table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine=engine)
     try:
-        return _load_table(table, path, cb, wave_arg, position, **options)
+        rec = recognise(table, cb, file_map)
+        return _load_recognised(rec, path, cb, file_map, wave_arg, position, unfinished)
     except (NeedsOpenpyxl, SurveyError):
         # Formulas or merged cells, found while fastexcel read: openpyxl reads it again, head included.
         if not table.needs_openpyxl():
             raise
     table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine="openpyxl")
-    return _load_table(table, path, cb, wave_arg, position, **options)
+    return _load_recognised(recognise(table, cb, file_map), path, cb, file_map, wave_arg, position, unfinished)
 
 
-def _load_table(table: RawTable, path: Path, cb: Codebook, wave_arg, position: int, *, explicit: dict[str, str],
-                unfinished: str):
-    candidates = [table, *table.sheets]
-    chosen = None
-    for fuzzy in (False, True):  # an exact match anywhere beats a fuzzy one
-        for t in candidates:
-            found = _find_header(t, cb, explicit, fuzzy)
-            if found is not None:
-                chosen = (t, *found)
-                break
-        if chosen:
-            break
-    if chosen is None:
-        _refuse_unmatched(path, candidates)
-    t, header_row, data_start, headers, mapping, match_notes = chosen
-    rep = FileReport(file=str(path), sheet=t.sheet, notes=[*table.notes, *match_notes])
-    if t is not table:
+def _load_recognised(rec: Recognition, path: Path, cb: Codebook, file_map: FileMap, wave_arg, position: int,
+                     unfinished: str):
+    t, rows = rec.table, rec.rows
+    rep = FileReport(file=str(path), sheet=t.sheet, notes=[*rec.table.notes, *rec.notes])
+    if t is not rec.table:
         rep.notes.append(Note(f"statements found on sheet {t.sheet!r}, not on the first sheet",
                               f"stellingen gevonden op blad {t.sheet!r}, niet op het eerste blad"))
-        rep.notes.extend(t.notes)
-    if data_start > header_row + 1:
-        rep.notes.append(Note(f"rows {header_row + 2}-{data_start} under the header (row {header_row + 1}) are "
+    if rows.data_start > rows.row + 1:
+        rep.notes.append(Note(f"rows {rows.row + 2}-{rows.data_start} under the header (row {rows.row + 1}) are "
                               "platform header rows, not answers",
-                              f"rijen {header_row + 2}-{data_start} onder de kop (rij {header_row + 1}) zijn extra "
+                              f"rijen {rows.row + 2}-{rows.data_start} onder de kop (rij {rows.row + 1}) zijn extra "
                               "kopregels van het platform, geen antwoorden"))
-    cols = t.body(data_start).widen(len(headers))
-    headers = headers + [""] * (cols.width - len(headers))  # columns with data but no header
-    first_row_number = data_start + 1
+    cols = rec.body
     # Trailing empty rows are formatting, not data.
-    empty = cols.empty_rows(first=sorted(j for j, (kind, _) in mapping.items() if kind == "item"))
+    empty = cols.empty_rows(first=sorted(rec.of("item")))
     last = int(np.nonzero(~empty)[0].max()) + 1 if (~empty).any() else 0
     if last < len(empty):
         rep.notes.append(Note(f"{len(empty) - last} empty row(s) after the last answer ignored",
                               f"{len(empty) - last} lege rij(en) na het laatste antwoord genegeerd"))
-    cols = cols.head(last)
     if not last:
-        raise SurveyError(f"the file has a header (row {header_row + 1}) but no data rows", file=path)
+        raise SurveyError(f"the file has a header (row {rows.row + 1}) but no data rows", file=path)
+    cols = cols.head(last)
     rep.rows_read = last
-    _check_personal_content(headers, cols, mapping)
-    rep.layout = _layout(headers, t, header_row, data_start, cb)
-    for j, (kind, what) in mapping.items():
-        h = headers[j]
-        if kind == "item":
-            rep.items.append((h, what))
-        elif kind == "meta":
-            rep.metadata.append((h, what))
-        elif kind == "comment":
-            rep.comments.append((h, what))
-        elif kind == "personal":
-            rep.personal.append(h)
-    rep.ignored = [headers[j] for j in range(len(headers)) if j not in mapping and headers[j]]
-    _require_metadata(mapping, headers, path, cb)
+    rep.layout = layout(rec.headers, t, rows, cb)
+    rep.recognised = [rec.columns[j] for j in sorted(rec.columns)]
+    rep.constants = dict(file_map.metadata)
+    _note_missing_roles(rec, file_map, rep)
 
-    rows = np.arange(first_row_number, first_row_number + last)
-    frame, comments, excluded = _validate(cols, empty[:last], headers, mapping, cb, str(path), rows, wave_arg,
-                                          position, rep, unfinished, t.formula_cells)
+    numbers = np.arange(rows.data_start + 1, rows.data_start + 1 + last)
+    frame, comments, excluded = _validate(rec, cols, empty[:last], cb, file_map, str(path), numbers, wave_arg,
+                                          position, rep, unfinished)
     rep.kept = len(frame)
     return frame, comments, excluded, rep
 
 
-def _refuse_unmatched(path: Path, candidates: list[RawTable]):
-    """No statement found: say why as precisely as the headers allow."""
-    first_rows = [normalise(c) for t in candidates for c in t.head[:10].ravel() if isinstance(c, str)]
-    if sum(bool(re.fullmatch(r"[a-z][a-z0-9_]*\[[a-z0-9_]+\]", c)) for c in first_rows) >= 3:
-        raise SurveyError("the headers are LimeSurvey question codes only (such as 'G1Q1[SQ001]'), which cannot be "
-                          "matched to the statements; export again with 'Question text' or 'Question code & "
-                          "question text' headings, or pass columns={'G1Q1[SQ001]': 'ambitie_1', ...}", file=path)
-    where = f" on any of its {len(candidates)} sheets" if len(candidates) > 1 else ""
-    raise SurveyError(f"no column header matches a statement of the questionnaire{where} "
-                      f"(looked at the first 10 rows). Check that the export has the statements as "
-                      f"column headers, or pass columns={{header: item code}}", file=path)
+def _note_missing_roles(rec: Recognition, file_map: FileMap, rep: FileReport) -> None:
+    """Say which analyses a missing leerlab, partner, level or sector column rules out, and the fix."""
+    present = set(rec.role_columns()) | set(file_map.metadata)
+    for role, (nl, en) in ROLE_NEEDS.items():
+        if role not in present:
+            rep.notes.append(Note(f"no column for {role}: {en} need it. If the form asks it, map the column "
+                                  f"(--column 'HEADER={role}'); if one value holds for the whole file, give it "
+                                  f"(--metadata {role}=VALUE)",
+                                  f"geen kolom voor {role}: {nl} hebben die nodig. Vraagt het formulier ernaar, "
+                                  f"koppel dan de kolom (--column 'KOP={role}'); geldt één waarde voor het hele "
+                                  f"bestand, geef die mee (--metadata {role}=WAARDE)"))
 
 
 # --------------------------------------------------------------------------- rows
-def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, position, rep,
-              unfinished="exclude", formula_cells=False):
+def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: FileMap, file: str, rows, wave_arg,
+              position: int, rep: FileReport, unfinished: str):
+    """Every row kept or excluded with its first problem, in column order."""
     n = len(cols)
-    ncol = len(headers)
-    reasons = np.zeros((n, ncol), dtype=np.int8)  # REASON_CODES; 0 = no problem
-    items_by_col = {j: what for j, (kind, what) in mapping.items() if kind == "item"}
-    score_cols = {code: np.full(n, np.nan) for code in cb.item_codes}
-    for j, code in items_by_col.items():
-        score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb)
-    scores = np.column_stack([score_cols[c] for c in cb.item_codes])
-    meta_cols = {what: j for j, (kind, what) in mapping.items() if kind == "meta"}
-    meta = {}  # role -> object array per row
+    headers = rec.headers
+    reasons = np.zeros((n, len(headers)), dtype=np.int8)  # REASON_CODES; 0 = no problem
+    scores = _scores(rec, cols, cb, reasons)
+    roles = rec.role_columns()
+    meta = {"respondent_id": _respondent_ids(cols, roles, headers, file, rows, reasons, rep),
+            "wave": _waves(cols, roles, headers, file_map, file, wave_arg, position, reasons, rep)}
+    meta.update(_categories(cols, roles, headers, cb, file_map, file, reasons, rep))
+    meta["partner"] = _partners(cols, roles, file_map, reasons)
+    _completion_reasons(cols, roles, cb, reasons, unfinished, rep)
+    # A formula Excel never computed is not an answer, whatever column it is in. A FormulaCell equals
+    # the text of its formula, so it is told by type, cell by cell, in the rare workbook that has one.
+    if rec.table.formula_cells:
+        for j, r in rec.columns.items():
+            if r.kind != "ignore":
+                reasons[[type(v) is FormulaCell for v in cols.columns[j]], j] = R["formula"]
+    bad, excluded = _exclusions(cols, reasons, empty, scores, headers, cb, file, rows)
 
-    # respondent id
+    keep = ~bad
+    out = pd.concat([pd.DataFrame(np.column_stack([meta[m] for m in META])[keep], columns=META),
+                     pd.DataFrame(scores[keep], columns=cb.item_codes)], axis=1)
+    out["_file"] = file
+    out["_row"] = rows[keep]
+    out["_id_column"] = headers[roles["respondent_id"]] if "respondent_id" in roles else \
+        headers[roles["id_generic"]] if "id_generic" in roles else ""
+    comments = _comments(cols, keep, list(rec.of("comment").items()), out, file, rep)
+    return out, comments, excluded
+
+
+def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray) -> np.ndarray:
+    n = len(cols)
+    score_cols = {code: np.full(n, np.nan) for code in cb.item_codes}
+    for j, code in rec.of("item").items():
+        score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb)
+    return np.column_stack([score_cols[c] for c in cb.item_codes])
+
+
+def _respondent_ids(cols: Columns, roles: dict, headers: list[str], file: str, rows, reasons, rep) -> np.ndarray:
     stem = Path(file).stem
-    if "respondent_id" in meta_cols:
-        j = meta_cols["respondent_id"]
-        ids = _text_cells(cols, j)
+    if "respondent_id" in roles:
+        j = roles["respondent_id"]
         reasons[cols.blank(j) & (reasons[:, j] == 0), j] = R["missing_id"]
-        id_column = headers[j]
-    elif "id_generic" in meta_cols:
-        j = meta_cols["id_generic"]
-        ids = stem + "#" + _text_cells(cols, j)
+        return np.asarray(_text_cells(cols, j), dtype=object)
+    if "id_generic" in roles:
+        j = roles["id_generic"]
         reasons[cols.blank(j), j] = R["missing_id"]
-        id_column = headers[j]
         rep.notes.append(Note(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
                               f"are made file-specific ('{stem}#<number>') and are not paired across waves",
                               f"kolom {headers[j]!r} nummert de inzendingen, niet de personen: de respondentcodes "
                               f"zijn per bestand gemaakt ('{stem}#<nummer>') en worden niet over metingen gekoppeld"))
-    else:
-        ids = pd.Series([f"{stem}#{r}" for r in rows], dtype="string")
-        id_column = ""
-        rep.notes.append(Note(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across "
-                              "waves",
-                              f"geen kolom met respondentcodes: de codes zijn de rijnummers ('{stem}#<rij>'), niet "
-                              "gekoppeld over metingen"))
-    meta["respondent_id"] = np.asarray(ids, dtype=object)
+        return np.asarray(stem + "#" + _text_cells(cols, j), dtype=object)
+    rep.notes.append(Note(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across "
+                          "waves",
+                          f"geen kolom met respondentcodes: de codes zijn de rijnummers ('{stem}#<rij>'), niet "
+                          "gekoppeld over metingen"))
+    return np.array([f"{stem}#{r}" for r in rows], dtype=object)
 
-    # wave
-    if "wave" in meta_cols:
-        j = meta_cols["wave"]
-        waves = _text_cells(cols, j)
+
+def _waves(cols: Columns, roles: dict, headers: list[str], file_map: FileMap, file: str, wave_arg, position: int,
+           reasons, rep) -> np.ndarray:
+    """The wave of every row: its column (labels, or dates as ISO days), else one value for the file."""
+    n = len(cols)
+    if "wave" in roles:
+        j = roles["wave"]
         reasons[cols.blank(j), j] = R["missing_wave"]
+        distinct = cols.distinct(j)
+        if looks_like_dates(distinct):
+            days, problems = wave_dates(distinct)
+            codes = cols.factor(j)[0]
+            day = np.array([*days, None], dtype=object)[codes]
+            problem = np.array([R[p] if p else 0 for p in problems] + [0], dtype=np.int8)[codes]
+            reasons[problem != 0, j] = problem[problem != 0]
+            rep.wave_rule = Note(f"from column {headers[j]!r}: one wave per date",
+                                 f"uit kolom {headers[j]!r}: één meting per datum")
+            return day
         rep.wave_rule = Note(f"from column {headers[j]!r}", f"uit kolom {headers[j]!r}")
+        return np.asarray(_text_cells(cols, j), dtype=object)
+    m = _WAVE_IN_NAME.search(Path(file).stem)
+    if "wave" in file_map.metadata:
+        value = file_map.metadata["wave"]
+        rep.wave_rule = Note(f"{value!r} given for every row (metadata)", f"{value!r} opgegeven voor elke rij (metadata)")
+    elif m:
+        value, rep.wave_rule = m.group(1), Note(f"{m.group(1)!r} from the file name",
+                                                f"{m.group(1)!r} uit de bestandsnaam")
+    elif wave_arg is not None:
+        value, rep.wave_rule = wave_arg, Note(f"{wave_arg!r} from the wave= argument",
+                                              f"{wave_arg!r} uit het argument wave=")
     else:
-        m = _WAVE_IN_NAME.search(Path(file).stem)
-        if m:
-            value, rep.wave_rule = m.group(1), Note(f"{m.group(1)!r} from the file name",
-                                                    f"{m.group(1)!r} uit de bestandsnaam")
-        elif wave_arg is not None:
-            value, rep.wave_rule = wave_arg, Note(f"{wave_arg!r} from the wave= argument",
-                                                  f"{wave_arg!r} uit het argument wave=")
-        else:
-            value, rep.wave_rule = str(position), Note(f"{position!r} from the order of the files (file {position})",
-                                                       f"{position!r} uit de volgorde van de bestanden "
-                                                       f"(bestand {position})")
-        waves = pd.Series([value] * n, dtype="string")
-    meta["wave"] = np.asarray(waves, dtype=object)
+        value, rep.wave_rule = str(position), Note(f"{position!r} from the order of the files (file {position})",
+                                                   f"{position!r} uit de volgorde van de bestanden "
+                                                   f"(bestand {position})")
+    return np.full(n, value, dtype=object)
 
-    for role, missing, unknown, required in [("leerlab", "missing_leerlab", "unknown_leerlab", True),
-                                             ("level", "missing_level", "unknown_level", True),
-                                             ("sector", None, "unknown_sector", False)]:
-        if role not in meta_cols:
-            meta[role] = np.full(n, pd.NA, dtype=object)
+
+def _categories(cols: Columns, roles: dict, headers: list[str], cb: Codebook, file_map: FileMap, file: str,
+                reasons, rep) -> dict[str, np.ndarray]:
+    """Leerlab, level and sector as codebook codes: from their column, or one value given for the file."""
+    n = len(cols)
+    out = {}
+    for role, required in (("leerlab", True), ("level", True), ("sector", False)):
+        vocabulary = Vocabulary(cb.synonyms(role))
+        if role in file_map.metadata:
+            out[role] = np.full(n, _constant_code(role, file_map.metadata[role], vocabulary, cb, file), dtype=object)
             continue
-        j = meta_cols[role]
-        code = _coded(cols, j, cb.synonyms(role))
-        blank = cols.blank(j)
+        if role not in roles:
+            out[role] = np.full(n, np.nan, dtype=object)
+            continue
+        j = roles[role]
+        code, count, mapping = coded(cols, j, vocabulary)
         if required:
-            reasons[blank, j] = R[missing]
-        reasons[~blank & (code == None), j] = R[unknown]  # noqa: E711 - elementwise on an object array
-        meta[role] = np.where(code == None, np.nan, code)  # noqa: E711
-    j = meta_cols["partner"]
-    partner = _text_cells(cols, j)
+            reasons[count == -1, j] = R[f"missing_{role}"]
+        reasons[count == 0, j] = R[f"unknown_{role}"]
+        reasons[count > 1, j] = R[f"ambiguous_{role}"]
+        labels = {normalise(s) for c in vocabulary.spellings.values() for s in (c, cb.label(role, c, "nl"),
+                                                                                cb.label(role, c, "en"))}
+        rep.values += [(headers[j], raw, c, k) for raw, c, k in mapping if c and normalise(raw) not in labels]
+        out[role] = np.where(code == None, np.nan, code)  # noqa: E711 - elementwise on an object array
+    return out
+
+
+def _constant_code(role: str, value: str, vocabulary: Vocabulary, cb: Codebook, file: str) -> str:
+    found = vocabulary.codes(value)
+    if len(found) != 1:
+        codes = {"leerlab": cb.leerlab_codes, "level": cb.level_codes, "sector": cb.sector_codes}[role]
+        raise SurveyError(f"metadata {role}={value!r} {'names ' + ' and '.join(found) if found else 'is not'} "
+                          f"{'' if found else 'a ' + role + ' of the codebook'}; give one of {', '.join(codes)}",
+                          file=file)
+    return found[0]
+
+
+def _partners(cols: Columns, roles: dict, file_map: FileMap, reasons) -> np.ndarray:
+    if "partner" in file_map.metadata:
+        return np.full(len(cols), file_map.metadata["partner"], dtype=object)
+    if "partner" not in roles:
+        return np.full(len(cols), np.nan, dtype=object)
+    j = roles["partner"]
     reasons[cols.blank(j), j] = R["missing_partner"]
-    meta["partner"] = partner.to_numpy()
+    return _text_cells(cols, j).to_numpy()
 
-    _completion_reasons(cols, meta_cols, cb, reasons, unfinished, rep)
-    # A formula Excel never computed is not an answer, whatever column it is in. A FormulaCell equals
-    # the text of its formula, so it is told by type, cell by cell, in the rare workbook that has one.
-    if formula_cells:
-        for j in mapping:
-            reasons[[type(v) is FormulaCell for v in cols.columns[j]], j] = R["formula"]
 
+def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows):
+    """Which rows are excluded, and the excluded-rows table: each row's first problem in column order."""
+    n = len(cols)
     reasons[empty, :] = 0
     answered = ~np.isnan(scores).all(axis=1)
     has_problem = reasons != 0
@@ -419,17 +479,7 @@ def _validate(cols: Columns, empty, headers, mapping, cb, file, rows, wave_arg, 
         "reason": reason[bad_idx],
         "detail": [_detail(reason[i], columns[k], values[k], n_problems[i], cb) for k, i in enumerate(bad_idx)],
     }, columns=EXCLUDED_COLUMNS)
-
-    keep = ~bad
-    out = pd.concat([pd.DataFrame(np.column_stack([meta[m] for m in META])[keep], columns=META),
-                     pd.DataFrame(scores[keep], columns=cb.item_codes)], axis=1)
-    out["_file"] = file
-    out["_row"] = rows[keep]
-    out["_id_column"] = id_column
-
-    comment_cols = [(j, what) for j, (kind, what) in mapping.items() if kind == "comment"]
-    comments = _comments(cols, keep, comment_cols, out, file, rep)
-    return out, comments, excluded
+    return bad, excluded
 
 
 def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: np.ndarray, unfinished: str,
@@ -439,12 +489,10 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
     flags = {}  # column -> (reason, boolean mask)
     if "status" in meta_cols:
         j = meta_cols["status"]
-        status = _coded(cols, j, {normalise(v): "x" for v in values.get("preview_status", [])})
-        flags[j] = ("preview", status != None)  # noqa: E711
+        flags[j] = ("preview", one_of(cols, j, {normalise(v) for v in values.get("preview_status", [])}))
     if "finished" in meta_cols:
         j = meta_cols["finished"]
-        finished = _coded(cols, j, {normalise(v): "x" for v in values.get("not_finished", [])})
-        flags[j] = ("not_finished", finished != None)  # noqa: E711
+        flags[j] = ("not_finished", one_of(cols, j, {normalise(v) for v in values.get("not_finished", [])}))
     if "progress" in meta_cols:
         j = meta_cols["progress"]
         progress = pd.to_numeric(_text_cells(cols, j).str.replace(",", ".").str.rstrip("%"), errors="coerce")
@@ -479,15 +527,20 @@ def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook)
         "missing_leerlab": "the leerlab is blank",
         "unknown_leerlab": f"{value!r} is not a leerlab of the codebook ({', '.join(cb.leerlab_codes)}); "
                            "add it as a synonym in your codebook",
+        "ambiguous_leerlab": f"{value!r} names more than one leerlab ({', '.join(cb.leerlab_codes)}); correct the "
+                             "answer, or give the leerlab for the whole file (--metadata leerlab=...)",
         "missing_level": "the level (niveau) is blank",
         "unknown_level": f"{value!r} is not a level of the codebook ({', '.join(cb.level_codes)}); "
                          "add it as a synonym in your codebook",
+        "ambiguous_level": f"{value!r} names more than one level ({', '.join(cb.level_codes)}); a respondent "
+                           "answers for one level: correct the answer in the file",
         "unknown_sector": f"{value!r} is not a sector of the codebook ({', '.join(cb.sector_codes)})",
+        "ambiguous_sector": f"{value!r} names more than one sector ({', '.join(cb.sector_codes)})",
         "missing_partner": "the partner school is blank",
         "preview": f"the platform marks this response as {value!r} (a preview, test or spam), not a respondent",
         "not_finished": f"the platform marks this response as unfinished ({column} = {value!r}); "
                         "pass unfinished='keep' to use its answers",
-    }[reason]
+    }.get(reason) or date_problem_detail(reason, value)
     if n_problems > 1:
         text += f" (and {n_problems - 1} more problem(s) in this row)"
     return text

@@ -44,7 +44,7 @@ import pandas as pd
 from .cells import Columns
 from .errors import SurveyError
 from .sheetxml import head_cells, sheet_parts
-from .survey import Note
+from .load_report import Note
 
 __all__ = ["RawTable", "read_table", "FormulaCell", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_XLSX_BYTES", "ENGINES"]
 
@@ -77,6 +77,7 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     sheets: list[RawTable] = field(default_factory=list, repr=False)  # the other sheets of a workbook
     formula_cells: bool = False  # holds a FormulaCell (a formula without a saved value)
+    names: list[str] | None = None  # SPSS variable names beside the labels in the header row
     #: True when the workbook holds formulas or merged cells that only openpyxl resolves (fastexcel tables).
     needs_openpyxl: Callable[[], bool] = field(default=lambda: False, repr=False)
 
@@ -469,7 +470,7 @@ def _read_sav(path: Path) -> RawTable:
     headers = [labels.get(c) or c for c in frame.columns]
     body = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
     cells = np.vstack([np.asarray(headers, dtype=object)[None, :], body]) if len(headers) else body
-    table = RawTable.from_cells(str(path), cells, "sav")
+    table = RawTable.from_cells(str(path), cells, "sav", names=[str(c) for c in frame.columns])
     table.notes.append(Note("SPSS .sav: variable labels read as column headers, value labels as answers; "
                             "user-defined missing values are no answer",
                             "SPSS .sav: variabelelabels gelezen als kolomkoppen, waardelabels als antwoorden; "

@@ -8,6 +8,7 @@
     notebooks/      the notebooks, executed with these parameters
     report.html     the executed notebooks in one self-contained page
     excluded.csv    every input row that was not used, and why
+    kolommen.toml   the column map the load used (columns.toml in English), for the next wave's --map
 
 The folder is assembled next to ``out`` and moved into place only when
 complete, so an interrupted run never leaves a half report that looks whole.
@@ -29,12 +30,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import stats
-from .stats import MIN_GROUP_SIZE
+from .colmap import ColumnMap, write_map
 from .errors import AnalyseError
+from .stats import MIN_GROUP_SIZE
 from .survey import Survey
 from .writing import write_csv, write_xlsx
 
-__all__ = ["build_report", "compute_tables", "write_tables", "NOTEBOOKS"]
+__all__ = ["build_report", "compute_tables", "write_tables", "NOTEBOOKS", "MAP_NAME"]
+
+#: File name of the column map a report writes, per language.
+MAP_NAME = {"nl": "kolommen.toml", "en": "columns.toml"}
 
 #: The notebooks, in reading order (file stem, Dutch title, English title).
 NOTEBOOKS = [
@@ -109,7 +114,7 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str
 
 
 def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE, codebook=None,
-                 wave=None, notebooks: bool = True, progress: bool = True) -> Path:
+                 wave=None, columns=None, metadata=None, notebooks: bool = True, progress: bool = True) -> Path:
     """Load ``inputs``, compute everything and write the report folder ``out`` atomically.
 
     Parameters
@@ -122,6 +127,11 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         Language of labels, sheet names and figures.
     min_n : int
         Minimum group size; smaller groups are suppressed in every table and figure.
+    columns, metadata
+        A column map and values for every row, as for :func:`analyse.load`.
+        The map the load used (recognised and given) is written to the report
+        folder as ``kolommen.toml`` (``columns.toml`` in English), ready for
+        the next wave's ``--map``; the notebooks load with it.
     notebooks : bool
         Also execute the notebooks and render ``report.html`` (needs a Jupyter kernel).
     progress : bool
@@ -143,8 +153,10 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     work.chmod(0o777 & ~_umask())
     try:
         bar.set_description("inlezen" if lang == "nl" else "loading")
-        survey = load(inputs, codebook=codebook, wave=wave)
+        survey = load(inputs, codebook=codebook, wave=wave, columns=columns, metadata=metadata)
         write_csv(survey.excluded, work / "excluded.csv")
+        column_map = write_map(work / MAP_NAME[lang], survey.report().files, lang=lang,
+                               dual_scale=ColumnMap.from_arguments(columns).dual_scale)
         bar.update()
 
         bar.set_description("tabellen" if lang == "nl" else "tables")
@@ -164,7 +176,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
             for stem, _, _ in NOTEBOOKS:
                 bar.set_description(stem)
                 executed.append(_execute(stem, work / "notebooks", inputs=inputs, lang=lang, min_n=min_n,
-                                         wave=wave))
+                                         wave=wave, columns=f"../{column_map.name}"))
                 bar.update()
             bar.set_description("html")
             _write_html(executed, work / "report.html", lang=lang)
@@ -187,7 +199,7 @@ def notebook_source(stem: str) -> Path:
     return path
 
 
-def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: int, wave) -> Path:
+def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: int, wave, columns: str) -> Path:
     import papermill
 
     target = folder / f"{stem}.ipynb"
@@ -197,7 +209,7 @@ def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: in
             str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
             kernel_name="python3",
             parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
-                        "save": False})
+                        "columns": columns, "save": False})
     (folder / f"{stem}.log").unlink()
     return target
 

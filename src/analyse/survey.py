@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -11,125 +9,13 @@ import pandas as pd
 
 from .codebook import Codebook, load_codebook
 from .errors import SurveyError
+from .load_report import EXCLUDED_COLUMNS, REASONS, LoadReport, natural_key
 
-__all__ = ["Survey", "META", "LoadReport", "FileReport", "EXCLUDED_COLUMNS", "Note"]
+__all__ = ["Survey", "META", "REASONS", "canonical_responses"]
 
 #: Metadata columns of ``Survey.responses``, in order, before the item columns.
 META = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
-EXCLUDED_COLUMNS = ["file", "row", "column", "value", "reason", "detail"]
 COMMENT_COLUMNS = ["respondent_id", "wave", "condition", "text"]
-
-#: Exclusion reasons: code -> (Dutch, English) description for reports.
-REASONS = {
-    "empty_row": ("lege rij", "empty row"),
-    "no_answers": ("geen enkele stelling beantwoord", "no statement answered"),
-    "unknown_label": ("onbekend antwoord", "unknown answer label"),
-    "out_of_range": ("score buiten de schaal", "score outside the scale"),
-    "fractional_score": ("score is geen schaalpunt (decimaal)", "fractional score"),
-    "formula": ("formule in cel", "formula in cell"),
-    "missing_id": ("respondentcode ontbreekt", "respondent id missing"),
-    "duplicate_id": ("respondent dubbel in dezelfde meting", "respondent twice in one wave"),
-    "missing_leerlab": ("leerlab ontbreekt", "leerlab missing"),
-    "unknown_leerlab": ("onbekend leerlab", "unknown leerlab"),
-    "missing_level": ("niveau ontbreekt", "level missing"),
-    "unknown_level": ("onbekend niveau", "unknown level"),
-    "unknown_sector": ("onbekend onderwijstype", "unknown sector"),
-    "missing_partner": ("partnerschool ontbreekt", "partner school missing"),
-    "missing_wave": ("meting ontbreekt", "wave missing"),
-    "not_finished": ("niet afgerond", "unfinished response"),
-    "preview": ("voorbeeld-, test- of spamantwoord", "preview, test or spam response"),
-}
-#: Each reason as a small integer (0 = no problem): the loader keeps one per cell, and objects cost.
-REASON_CODES = {name: i for i, name in enumerate(REASONS, 1)}
-
-
-def natural_key(value: object) -> tuple:
-    """Sort key that orders "meting 2" before "meting 10"."""
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", str(value)) if t)
-
-
-class Note(str):
-    """A sentence of the load report: the English text, with its Dutch version in ``.nl``."""
-
-    nl: str
-
-    def __new__(cls, en: str, nl: str):
-        note = super().__new__(cls, en)
-        note.nl = nl
-        return note
-
-    def in_lang(self, lang: str) -> str:
-        return self.nl if lang == "nl" else str(self)
-
-
-def _say(text, lang: str) -> str:
-    return text.in_lang(lang) if isinstance(text, Note) else str(text)
-
-
-@dataclass
-class FileReport:
-    """What happened to one input file."""
-
-    file: str
-    layout: str = ""
-    sheet: str | None = None
-    rows_read: int = 0
-    kept: int = 0
-    wave_rule: str = ""
-    items: list[tuple[str, str]] = field(default_factory=list)     # (header, item code)
-    metadata: list[tuple[str, str]] = field(default_factory=list)  # (header, role)
-    comments: list[tuple[str, str]] = field(default_factory=list)  # (header, condition)
-    ignored: list[str] = field(default_factory=list)
-    personal: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class LoadReport:
-    files: list[FileReport]
-    excluded: pd.DataFrame
-    n_responses: int
-
-    @property
-    def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files)
-
-    def to_text(self, lang: str = "nl") -> str:
-        nl = lang == "nl"
-        lines = []
-        for f in self.files:
-            lines.append(f"{'Bestand' if nl else 'File'}: {f.file}" + (f" [{f.sheet}]" if f.sheet else ""))
-            lines.append(f"  {'indeling' if nl else 'layout'}: {_say(f.layout, lang)}")
-            lines.append(f"  {'meting' if nl else 'wave'}: {_say(f.wave_rule, lang)}")
-            lines.append(f"  {'rijen gelezen' if nl else 'rows read'}: {f.rows_read}, "
-                         f"{'gebruikt' if nl else 'kept'}: {f.kept}, "
-                         f"{'uitgesloten' if nl else 'excluded'}: {f.rows_read - f.kept}")
-            ex = self.excluded[self.excluded["file"] == f.file]
-            for reason, n in ex["reason"].value_counts().sort_index().items():
-                lines.append(f"    - {REASONS.get(reason, (reason, reason))[0 if nl else 1]} ({reason}): {n}")
-            lines.append(f"  {'stellingen herkend' if nl else 'statements recognised'}: {len(f.items)}")
-            if f.metadata:
-                lines.append(f"  {'kenmerken' if nl else 'metadata'}: "
-                             + ", ".join(f"{h!r} -> {r}" for h, r in f.metadata))
-            if f.comments:
-                lines.append(f"  {'toelichtingen' if nl else 'comments'}: "
-                             + ", ".join(f"{h!r} -> {c}" for h, c in f.comments))
-            if f.personal:
-                lines.append(f"  {'persoonsgegevens verwijderd (kolommen)' if nl else 'personal data dropped (columns)'}: "
-                             + ", ".join(repr(p) for p in f.personal))
-            if f.ignored:
-                lines.append(f"  {'kolommen genegeerd' if nl else 'columns ignored'}: " + ", ".join(repr(p) for p in f.ignored))
-            lines.extend(f"  {'let op' if nl else 'note'}: {_say(n, lang)}" for n in f.notes)
-        lines.append(f"{'Totaal' if nl else 'Total'}: {self.rows_read} {'rijen gelezen' if nl else 'rows read'}, "
-                     f"{self.n_responses} {'gebruikt' if nl else 'kept'}, "
-                     f"{len(self.excluded)} {'uitgesloten' if nl else 'excluded'}")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def _repr_pretty_(self, p, cycle):  # IPython
-        p.text(self.to_text())
 
 
 class Survey:
