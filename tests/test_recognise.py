@@ -91,7 +91,7 @@ def test_question_form_loads_with_evidence(tmp_path, codebook):
     how = {x.what: (x.header, x.how) for x in s.report().files[0].recognised if x.kind == "meta"}
     assert how == {"respondent_id": ("Wat is je persoonlijke code?", "question"),
                    "leerlab": ("In welk leerlab werk je?", "question+answers"),
-                   "partner": ("Naam van je school", "question"),
+                   "partner": ("Naam van je school", "question+answers"),
                    "sector": ("Ben je werkzaam in het vmbo of het mbo?", "question+answers"),
                    "level": ("Wat is je rol in de samenwerking?", "question+answers")}
     text = s.report().to_text("en")
@@ -111,7 +111,7 @@ def test_metadata_recognised_from_answers_alone(tmp_path, codebook):
 
 def test_two_candidates_are_never_a_guess(tmp_path, codebook):
     frame = question_form(codebook)
-    frame["Leerlab / regio"] = "Groen"  # a second column that names the leerlab by question and answers
+    frame["Regio"] = "Groen"  # a second column that names the leerlab by question and answers
     path = tmp_path / "x.csv"
     frame.to_csv(path, index=False)
     with pytest.raises(an.SurveyError) as exc:
@@ -119,10 +119,10 @@ def test_two_candidates_are_never_a_guess(tmp_path, codebook):
     message = str(exc.value)
     assert "cannot tell which column holds the leerlab" in message
     assert "'In welk leerlab werk je?' (answers 'Leerlab Groen (Ottoland)')" in message
-    assert "--column 'In welk leerlab werk je?=leerlab' --column 'Leerlab / regio=ignore'" in message
+    assert "--column 'In welk leerlab werk je?=leerlab' --column 'Regio=ignore'" in message
     assert '"In welk leerlab werk je?" = "leerlab"' in message
     # ... and the fix it names works
-    s = an.load(path, columns={"In welk leerlab werk je?": "leerlab", "Leerlab / regio": "ignore"})
+    s = an.load(path, columns={"In welk leerlab werk je?": "leerlab", "Regio": "ignore"})
     assert s.responses["leerlab"].astype(str).unique().tolist() == ["Groen"]
 
 
@@ -134,7 +134,7 @@ def test_answer_naming_two_levels_is_excluded(tmp_path, codebook):
     s = an.load(path)
     assert s.excluded[["row", "column", "value", "reason"]].values.tolist() == [
         [4, "Wat is je rol in de samenwerking?", "Bestuurlijk/management", "ambiguous_level"]]
-    assert "names more than one level" in s.excluded["detail"].iloc[0]
+    assert "names more than one level (bestuurlijk and management)" in s.excluded["detail"].iloc[0]
 
 
 def test_open_question_naming_a_role_word_is_not_taken(tmp_path, codebook):
@@ -162,7 +162,12 @@ def test_metadata_for_every_row(tmp_path, codebook):
         an.load(path, metadata={"leerlab": "Techniek"})
     with pytest.raises(an.SurveyError, match="a value for every row can be given for wave, leerlab"):
         an.load(path, metadata={"respondent_id": "x"})
-    with pytest.raises(an.SurveyError, match="has a column for it, 'Naam van je school'"):
+    s = an.load(path, metadata={"partner": "Vmbo De Akker"})
+    assert s.responses["partner"].astype(str).unique().tolist() == ["Vmbo De Akker"]
+    assert any("column 'Naam van je school' looks like the partner" in n and "is given for every row" in n
+               for n in s.report().files[0].notes)
+    frame.rename(columns={"Naam van je school": "School"}).to_csv(path, index=False)
+    with pytest.raises(an.SurveyError, match="has a column for it, 'School'; drop one of the two"):
         an.load(path, metadata={"partner": "Vmbo De Akker"})
 
 
@@ -174,8 +179,8 @@ def test_single_team_form_loads(tmp_path, codebook):
     assert len(s.responses) == 4
     assert s.responses[["leerlab", "partner", "level", "sector"]].isna().all().all()
     notes = s.report().to_text("en")
-    assert "no column for leerlab: comparing leerlabs" in notes
-    assert "no column for level: gaps between levels, het 8-tje need it" in notes
+    assert "no column for leerlab; needed for comparing leerlabs" in notes
+    assert "no column for level; needed for gaps between levels, het 8-tje" in notes
 
 
 # ---------------------------------------------------------------- waves as dates
@@ -206,23 +211,23 @@ def test_excel_dates_are_waves(tmp_path, codebook):
 # ---------------------------------------------------------------- column maps
 def test_write_map_then_map_round_trips(tmp_path, codebook, capsys):
     frame = question_form(codebook)
-    frame["Leerlab / regio"] = "Groen"
+    frame["Regio"] = "Groen"
     first = tmp_path / "meting1.csv"
     frame.to_csv(first, index=False)
     kaart = tmp_path / "kolommen.toml"
     # Not recognisable by itself: --column settles it, --write-map keeps the decision for the next wave.
-    assert cli_main(["check", str(first), "--column", "Leerlab / regio=ignore", "--write-map", str(kaart)]) == 0
+    assert cli_main(["check", str(first), "--column", "Regio=ignore", "--write-map", str(kaart)]) == 0
     text = kaart.read_text(encoding="utf-8")
-    assert '"Leerlab / regio" = "ignore"    # map: ' in text
+    assert '"Regio" = "ignore"    # map: ' in text
     assert '"In welk leerlab werk je?" = "leerlab"    # question+answers: ' in text
     assert f'"{FIRST}" = "ambitie_1"' in text
     # The next wave: same form, other answers, columns in another order.
     nxt = question_form(codebook).sample(frac=1, axis=1, random_state=3)
-    nxt["Leerlab / regio"] = "Groen"
+    nxt["Regio"] = "Groen"
     second = tmp_path / "meting2.csv"
     nxt.to_csv(second, index=False)
     again = an.load(second, columns=kaart)
-    plain = an.load(second, columns={"Leerlab / regio": "ignore"})
+    plain = an.load(second, columns={"Regio": "ignore"})
     pd.testing.assert_frame_equal(again.responses, plain.responses)
     assert {r.how for r in again.report().files[0].recognised if r.header} == {"map"}
 
@@ -233,6 +238,7 @@ FIRST = "We hebben expliciet met elkaar uitgesproken wat onze gezamenlijke ambit
 def test_map_sections_per_file_pattern(tmp_path, codebook):
     frame = question_form(codebook).drop(columns=["In welk leerlab werk je?"])
     frame.to_csv(tmp_path / "export_Groen_meting1.csv", index=False)
+    frame["Wat is je persoonlijke code?"] = [f"ZO{i}" for i in range(6)]
     frame.to_csv(tmp_path / "export_Zorg_meting1.csv", index=False)
     kaart = tmp_path / "kaart.toml"
     kaart.write_text('[metadata]\nwave = "1"\n\n["*Groen*".metadata]\nleerlab = "Groen"\n\n'

@@ -84,7 +84,14 @@ class Columns:
         return self.map(j, _is_blank, True, bool, if_plain=lambda u: False)
 
     def distinct(self, j: int) -> np.ndarray:
+        """The distinct values of column ``j``; an Arrow column's may include values of rows cut off."""
         return self.factor(j)[1]
+
+    def tally(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct values that occur in column ``j`` (None/NaN apart) and how many rows hold each."""
+        codes, uniques = self.factor(j)
+        rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        return uniques[rows > 0], rows[rows > 0]
 
     def values(self, rows: np.ndarray, j: int) -> np.ndarray:
         """The cells of column ``j`` at ``rows`` (None for blanks)."""
@@ -302,7 +309,7 @@ def coded(cols: Columns, j: int, vocabulary: Vocabulary) -> tuple[np.ndarray, np
     code = np.array([f[0] if len(f) == 1 else None for f in found] + [None], dtype=object)
     count = np.array([-1 if t is pd.NA else len(f) for t, f in zip(texts, found)] + [-1])
     rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    mapping = [(t, code[i] or "", int(rows[i])) for i, t in enumerate(texts) if t is not pd.NA]
+    mapping = [(t, code[i] or "", int(rows[i])) for i, t in enumerate(texts) if t is not pd.NA and rows[i]]
     return code[codes], count[codes], mapping
 
 

@@ -2,17 +2,32 @@
 
 The default codebook (``data/common_eye.toml``) describes the Common Eye
 reflection questionnaire: five conditions, 21 items, the answer scale, levels,
-sectors, leerlabs with their synonyms, header names of metadata and personal
-columns, and the success factors and pitfalls of the practice lessons with our
-item -> success-factor mapping. A researcher can pass a TOML file of their own
-with the same structure; it is validated when read.
+sectors, leerlabs with their synonyms, and the success factors and pitfalls of
+the practice lessons with our item -> success-factor mapping. A researcher can
+pass a TOML file of their own with the same structure; it is validated when
+read, every value checked for its type (:class:`~analyse.CodebookError` names
+the key path, what was found and what is expected).
+
+Platform knowledge is not the questionnaire's and lives in ``data/platforms.toml``:
+``[columns]``, the header names of metadata, personal-data and bookkeeping
+columns and the values of those bookkeeping columns (previews, unfinished
+responses), and ``[questions]``, the words that name a metadata role in a
+question a school wrote itself. It extends every codebook, never replaced by
+it: ``raw["columns"]`` and ``raw["questions"]`` hold per key the built-in words
+followed by the codebook's own additions in a table of the same name (a
+codebook may add keys of its own). Likewise a codebook's ``[scale.no_answer]``
+labels are extended with the built-in ones of ``common_eye.toml``, except a
+built-in no-answer label the codebook lists under ``[scale.labels]``: there the
+researcher's score wins.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -201,15 +216,125 @@ def _lang(lang: str) -> str:
     return lang
 
 
-def _table(raw: dict, key: str, required: list[str], source: str) -> pd.DataFrame:
+# ---------------------------------------------------------------- type checks
+@dataclass(frozen=True)
+class _Type:
+    """What a codebook value must be: a test and its description for the error message."""
+
+    expected: str
+    ok: Callable[[object], bool]
+    element: _Type | None = None     # for lists: what each value must be
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+TEXT = _Type("a non-empty string", lambda v: isinstance(v, str) and v.strip() != "")
+STRING = _Type("a string", lambda v: isinstance(v, str))
+WHOLE = _Type("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
+NUMBER = _Type("a number", _is_number)
+TEXTS = _Type("a list of strings", lambda v: isinstance(v, list), TEXT)
+NUMBERS = _Type("a list of numbers", lambda v: isinstance(v, list), NUMBER)
+
+
+def _table_of(what: str) -> _Type:
+    return _Type(f"a table {what}", lambda v: isinstance(v, dict))
+
+
+def _found(v: object) -> str:
+    """A value as the error message names it, in TOML's words."""
+    if isinstance(v, bool):
+        return f"the boolean {str(v).lower()}"
+    if isinstance(v, int):
+        return f"the integer {v}"
+    if isinstance(v, float):
+        return f"the number {v:g}"
+    if isinstance(v, str):
+        return "an empty string" if not v.strip() else f"the string {_short(v)}"
+    if isinstance(v, list):
+        return "an empty list" if not v else f"the list {_short(v)}"
+    if isinstance(v, dict):
+        return f"a table ({', '.join(v) or 'empty'})"
+    return f"the {type(v).__name__} {v}"   # TOML dates and times
+
+
+def _short(v: object) -> str:
+    r = repr(v)
+    return r if len(r) <= 60 else r[:56] + " ..." + r[-1]
+
+
+def _check(value: object, kind: _Type, name: str, source: str) -> object:
+    """Return ``value`` if it is of ``kind``; else raise a CodebookError naming the key path ``name``."""
+    if not kind.ok(value):
+        raise CodebookError(f"{source}: {name} must be {kind.expected}, not {_found(value)}")
+    if kind.element is not None:
+        for i, v in enumerate(value, start=1):
+            if not kind.element.ok(v):
+                raise CodebookError(f"{source}: {name} value {i} must be {kind.element.expected}, "
+                                    f"not {_found(v)}")
+    return value
+
+
+def _checked(table: dict, key: str, kind: _Type, where: str, source: str, default: object = None) -> object:
+    """``table[key]`` checked against ``kind``; an absent key is set to ``default`` first (if given).
+
+    ``where`` is the key path of ``table`` (``"[scale]"``, ``"[[levels]] entry 2 (management):"``);
+    empty for the top level, whose tables are named ``[key]``.
+    """
+    if default is not None:
+        table.setdefault(key, default)
+    return _check(table[key], kind, f"{where} {key}" if where else f"[{key}]", source)
+
+
+def _extend(base: list[str], extra: list[str]) -> list[str]:
+    """``base`` followed by the values of ``extra`` it lacks (compared after normalise), order kept."""
+    out, seen = list(base), {normalise(v) for v in base}
+    for v in extra:
+        if normalise(v) not in seen:
+            out.append(v)
+            seen.add(normalise(v))
+    return out
+
+
+# ---------------------------------------------------------------- tables of entries
+_NAMED = {"code": TEXT, "nl": TEXT, "en": TEXT}
+# [[key]] -> (required fields, optional fields with a factory of their default)
+_ENTRIES: dict[str, tuple[dict[str, _Type], dict[str, tuple[_Type, Callable[[], object]]]]] = {
+    "conditions": (_NAMED, {"question_nl": (STRING, str), "question_en": (STRING, str),
+                            "aspects_nl": (TEXTS, list), "aspects_en": (TEXTS, list)}),
+    "items": ({"code": TEXT, "condition": TEXT, "nl": TEXT, "en": TEXT}, {}),
+    "levels": (_NAMED, {"synonyms": (TEXTS, list)}),
+    "sectors": (_NAMED, {"synonyms": (TEXTS, list)}),
+    "leerlabs": (_NAMED, {"synonyms": (TEXTS, list)}),
+    "success_factors": ({"code": TEXT, "condition": TEXT, "nl": TEXT, "en": TEXT, "items": TEXTS}, {}),
+    "pitfalls": ({"condition": TEXT, "number": WHOLE, "nl": TEXT, "en": TEXT}, {}),
+    "phases": ({"number": WHOLE, "nl": TEXT, "en": TEXT}, {}),
+}
+
+
+def _entries(raw: dict, key: str, source: str) -> pd.DataFrame:
+    """The ``[[key]]`` array of tables as a DataFrame, every field checked and optional ones filled in."""
+    required, optional = _ENTRIES[key]
     rows = raw.get(key)
     if not isinstance(rows, list) or not rows:
-        raise CodebookError(f"{source}: the codebook needs a non-empty [[{key}]] list")
+        found = "" if rows is None else f", not {_found(rows)}"
+        raise CodebookError(f"{source}: the codebook needs a non-empty [[{key}]] list{found}")
+    out = []
     for i, row in enumerate(rows, start=1):
+        _check(row, _table_of("with " + ", ".join(required)), f"[[{key}]] entry {i}", source)
         missing = [k for k in required if k not in row]
         if missing:
             raise CodebookError(f"{source}: [[{key}]] entry {i} lacks {', '.join(missing)}")
-    return pd.DataFrame(rows)
+        code = row.get("code")
+        where = f"[[{key}]] entry {i}" + (f" ({code})" if TEXT.ok(code) else "") + ":"
+        row = dict(row)
+        for k, kind in required.items():
+            _checked(row, k, kind, where, source)
+        for k, (kind, default) in optional.items():
+            _checked(row, k, kind, where, source, default())
+        out.append(row)
+    return pd.DataFrame(out)
 
 
 def _check_unique(table: pd.DataFrame, key: str, what: str, source: str) -> None:
@@ -218,10 +343,20 @@ def _check_unique(table: pd.DataFrame, key: str, what: str, source: str) -> None
         raise CodebookError(f"{source}: {what} codes must be unique; repeated: {', '.join(map(str, dup))}")
 
 
+# ---------------------------------------------------------------- reading
 def load_codebook(path: str | Path | Codebook | None = None) -> Codebook:
     """Read and validate a codebook; ``None`` gives the Common Eye default.
 
-    Raises :class:`analyse.CodebookError` naming the file and the problem.
+    Every codebook is extended with the built-in platform knowledge
+    (``data/platforms.toml``): its ``[columns]`` and ``[questions]`` lists are
+    the built-in ones followed by the codebook's own additions, and its ``[scale.no_answer]``
+    labels are its own followed by the built-in no-answer labels of
+    ``common_eye.toml`` - except a built-in no-answer label that the codebook
+    lists under ``[scale.labels]``: a researcher's score wins.
+
+    Raises :class:`analyse.CodebookError` naming the file and the problem; a
+    value of the wrong type names its key path, what was found and what is
+    expected.
     """
     if isinstance(path, Codebook):
         return path
@@ -236,43 +371,55 @@ def _default_codebook() -> Codebook:
     return _read_codebook(None)
 
 
+@cache
+def _builtin(name: str) -> dict:
+    """A built-in TOML file of ``data/``, parsed once; callers copy what they change."""
+    text = resources.files("analyse").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return _parse(text, f"{name} (built in)")
+
+
+def _parse(text: str, source: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CodebookError(f"{source}: not valid TOML ({exc})") from None
+
+
+# The tables of platforms.toml: key -> lists of words; a codebook's table of the same name adds to them.
+_PLATFORM = ("columns", "questions")
+
+
+@cache
+def _platform(table: str) -> dict[str, list[str]]:
+    """A built-in table of platforms.toml, checked once."""
+    return _word_lists(_builtin("platforms.toml"), table, "platforms.toml (built in)")
+
+
+def _word_lists(raw: dict, table: str, source: str) -> dict[str, list[str]]:
+    """The table ``[table]`` of ``raw`` (empty if absent), checked: a list of words per key."""
+    lists = _checked(raw, table, _table_of("of key = [words]"), "", source, {})
+    for key in lists:
+        _checked(lists, key, TEXTS, f"[{table}]", source)
+    return lists
+
+
 def _read_codebook(path: str | Path | None) -> Codebook:
     if path is None:
         source = "common_eye.toml (built in)"
-        text = resources.files("analyse").joinpath("data/common_eye.toml").read_text(encoding="utf-8")
+        raw = copy.deepcopy(_builtin("common_eye.toml"))
     else:
         source = str(path)
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise CodebookError(f"{source}: cannot read the codebook ({exc.strerror})") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CodebookError(f"{source}: not valid TOML ({exc})") from None
+        raw = _parse(text, source)
 
-    conditions = _table(raw, "conditions", ["code", "nl", "en"], source)
-    items = _table(raw, "items", ["code", "condition", "nl", "en"], source)
-    levels = _table(raw, "levels", ["code", "nl", "en"], source)
-    sectors = _table(raw, "sectors", ["code", "nl", "en"], source)
-    leerlabs = _table(raw, "leerlabs", ["code", "nl", "en"], source)
-    factors = _table(raw, "success_factors", ["code", "condition", "nl", "en", "items"], source)
-    pitfalls = _table(raw, "pitfalls", ["condition", "number", "nl", "en"], source)
-    phases = _table(raw, "phases", ["number", "nl", "en"], source)
-    for table, what in [(conditions, "condition"), (items, "item"), (levels, "level"),
-                        (sectors, "sector"), (leerlabs, "leerlab"), (factors, "success factor")]:
-        _check_unique(table, "code", what, source)
-    for table in (conditions,):
-        for col in ("question_nl", "question_en"):
-            if col not in table:
-                table[col] = ""
-        for col in ("aspects_nl", "aspects_en"):
-            if col not in table:
-                table[col] = [[] for _ in range(len(table))]
-    for table in (levels, sectors, leerlabs):
-        if "synonyms" not in table:
-            table["synonyms"] = [[] for _ in range(len(table))]
-        table["synonyms"] = table["synonyms"].apply(lambda v: list(v) if isinstance(v, list) else [])
+    tables = {key: _entries(raw, key, source) for key in _ENTRIES}
+    conditions, items, factors, pitfalls = (tables[k] for k in ("conditions", "items", "success_factors", "pitfalls"))
+    for key, what in [("conditions", "condition"), ("items", "item"), ("levels", "level"),
+                      ("sectors", "sector"), ("leerlabs", "leerlab"), ("success_factors", "success factor")]:
+        _check_unique(tables[key], "code", what, source)
 
     known = set(conditions["code"])
     bad = items.loc[~items["condition"].isin(known), ["code", "condition"]]
@@ -286,44 +433,51 @@ def _read_codebook(path: str | Path | None) -> Codebook:
         wrong = table.loc[~table["condition"].isin(known), "condition"].tolist()
         if wrong:
             raise CodebookError(f"{source}: a {what} names unknown condition {wrong[0]!r}")
-    item_codes = set(items["code"])
+    item_condition = dict(zip(items["code"], items["condition"]))
     for row in factors.itertuples():
-        unknown = [i for i in row.items if i not in item_codes]
+        unknown = [i for i in row.items if i not in item_condition]
         if unknown:
             raise CodebookError(f"{source}: success factor {row.code!r} names unknown item(s) {', '.join(unknown)}")
-        wrong_cond = [i for i in row.items if dict(zip(items['code'], items['condition']))[i] != row.condition]
+        wrong_cond = [i for i in row.items if item_condition[i] != row.condition]
         if wrong_cond:
             raise CodebookError(f"{source}: success factor {row.code!r} ({row.condition}) lists item(s) "
                                 f"{', '.join(wrong_cond)} of another condition")
 
-    scale = raw.get("scale")
-    if not isinstance(scale, dict) or "points" not in scale:
-        raise CodebookError(f"{source}: the codebook needs [scale] with points = [...]")
-    points = scale["points"]
-    if (len(points) < 2 or not all(isinstance(p, int | float) for p in points)
-            or sorted(points) != list(points) or len(set(points)) != len(points)):
-        raise CodebookError(f"{source}: [scale] points must be at least two ascending distinct numbers, got {points}")
-    scale.setdefault("labels", {})
-    scale.setdefault("agree", [])
-    scale.setdefault("disagree", [])
-    scale.setdefault("no_answer", {"labels": []})
-    for key in ("agree", "disagree"):
-        stray = [p for p in scale[key] if p not in points]
-        if stray:
-            raise CodebookError(f"{source}: [scale] {key} lists {stray}, which are not scale points {points}")
-    stray = {k: v for k, v in scale["labels"].items() if v not in points}
-    if stray:
-        k, v = next(iter(stray.items()))
-        raise CodebookError(f"{source}: [scale.labels] maps {k!r} to {v}, which is not a scale point {points}")
-    pl = scale.setdefault("point_labels", {})
-    for lang in ("nl", "en"):
-        pl.setdefault(lang, [str(p) for p in points])
-        if len(pl[lang]) != len(points):
-            raise CodebookError(f"{source}: [scale.point_labels] {lang} needs {len(points)} labels, one per point")
-    raw.setdefault("comments", {"headers": []})
-    columns = raw.setdefault("columns", {})
-    for role in ("respondent_id", "id_generic", "wave", "leerlab", "partner", "sector", "level", "personal"):
-        columns.setdefault(role, [])
+    _check_scale(raw, source)
+    _checked(_checked(raw, "comments", _table_of("with headers = [...]"), "", source, {}),
+             "headers", TEXTS, "[comments]", source, [])
+    for table in _PLATFORM:
+        user, builtin = _word_lists(raw, table, source), _platform(table)
+        raw[table] = {key: _extend(builtin.get(key, []), user.get(key, [])) for key in {**builtin, **user}}
 
     return Codebook(source=source, raw=raw, conditions=conditions, items=items, success_factors=factors,
-                    pitfalls=pitfalls, phases=phases, levels=levels, sectors=sectors, leerlabs=leerlabs)
+                    pitfalls=pitfalls, phases=tables["phases"], levels=tables["levels"],
+                    sectors=tables["sectors"], leerlabs=tables["leerlabs"])
+
+
+def _check_scale(raw: dict, source: str) -> None:
+    """Check ``[scale]`` and fill in its defaults; extend its no-answer labels with the built-in ones."""
+    scale = raw.get("scale")
+    if scale is None or (isinstance(scale, dict) and "points" not in scale):
+        raise CodebookError(f"{source}: the codebook needs [scale] with points = [...]")
+    _check(scale, _table_of("with points = [...]"), "[scale]", source)
+    points = _checked(scale, "points", NUMBERS, "[scale]", source)
+    if len(points) < 2 or sorted(points) != list(points) or len(set(points)) != len(points):
+        raise CodebookError(f"{source}: [scale] points must be at least two ascending distinct numbers, got {points}")
+    for key in ("agree", "disagree"):
+        stray = [p for p in _checked(scale, key, NUMBERS, "[scale]", source, []) if p not in points]
+        if stray:
+            raise CodebookError(f"{source}: [scale] {key} lists {stray}, which are not scale points {points}")
+    labels = _checked(scale, "labels", _table_of("of label = score"), "[scale]", source, {})
+    for k, v in labels.items():
+        if _check(v, NUMBER, f"[scale.labels] {k!r}", source) not in points:
+            raise CodebookError(f"{source}: [scale.labels] maps {k!r} to {v}, which is not a scale point {points}")
+    pl = _checked(scale, "point_labels", _table_of("with nl = [...] and en = [...]"), "[scale]", source, {})
+    for lang in ("nl", "en"):
+        if len(_checked(pl, lang, TEXTS, "[scale.point_labels]", source, [str(p) for p in points])) != len(points):
+            raise CodebookError(f"{source}: [scale.point_labels] {lang} needs {len(points)} labels, one per point")
+    no_answer = _checked(scale, "no_answer", _table_of("with labels = [...]"), "[scale]", source, {})
+    own = _checked(no_answer, "labels", TEXTS, "[scale.no_answer]", source, [])
+    scored = {normalise(k) for k in labels}
+    builtin = _builtin("common_eye.toml")["scale"]["no_answer"]["labels"]
+    no_answer["labels"] = _extend(own, [v for v in builtin if normalise(v) not in scored])

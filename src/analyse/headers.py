@@ -162,11 +162,15 @@ def header_rows(cells: np.ndarray, r: int, cb: Codebook, names: list[str] | None
     own = [header_text(h) for h in cells[r]]
     above = [header_text(h) for h in cells[r - 1]] if r > 0 else [""] * len(own)
     aliases = list(names) if names is not None else [""] * len(own)
-    for below in (1, 2):
-        if r + below < len(cells) and _has_import_ids(cells[r + below]):
-            return HeaderRows(r, r + below + 1, own, above)
+    below = [header_text(h) for h in cells[r + 1]] if r + 1 < len(cells) else []
+    if r + 2 < len(cells) and _has_import_ids(cells[r + 2]):  # r holds the export tags, r + 1 the texts
+        return HeaderRows(r + 1, r + 3, below, own)
+    if r + 1 < len(cells) and _has_import_ids(cells[r + 1]):  # r holds the texts
+        return HeaderRows(r, r + 2, own, above)
+    if _legacy_tags(cells[r]):  # r holds V1, V2, ..., r + 1 the texts
+        return HeaderRows(r + 1, r + 2, below, [_LEGACY_TAGS.get(normalise(t), t) for t in own])
     if r > 0 and _legacy_tags(cells[r - 1]):
-        return HeaderRows(r, r + 1, own, [_LEGACY_TAGS.get(normalise(a), "") for a in above])
+        return HeaderRows(r, r + 1, own, [_LEGACY_TAGS.get(normalise(a), a) for a in above])
     if r + 1 < len(cells) and _subheader_row(cells[r + 1], cb):
         top, bottom, start = own, [header_text(h) for h in cells[r + 1]], r + 2
     elif r > 0 and _subheader_row(cells[r], cb):

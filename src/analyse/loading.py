@@ -57,6 +57,7 @@ from .cells import (
     _comment_text,
     _has_address,
     _redact,
+    _redact_text,
     _text_cells,
     coded,
     one_of,
@@ -64,11 +65,11 @@ from .cells import (
 )
 from .codebook import Codebook, load_codebook, normalise
 from .colmap import ColumnMap, FileMap
-from .dates import date_problem_detail, looks_like_dates, wave_dates
+from .dates import DATE_PROBLEMS, date_problem_detail, looks_like_dates, wave_dates
 from .errors import SurveyError
 from .headers import layout
 from .load_report import EXCLUDED_COLUMNS, REASON_CODES, ROLE_NEEDS, FileReport, LoadReport, Note
-from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, NeedsOpenpyxl, read_table
+from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, NeedsOpenpyxl, RawTable, read_table
 from .recognise import Recognition, recognise
 from .survey import META, Survey
 
@@ -249,23 +250,26 @@ def _load_file(path: Path, cb: Codebook, file_map: FileMap, wave_arg, position: 
                max_xlsx_bytes: int, unfinished: str):
     table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine=engine)
     try:
-        rec = recognise(table, cb, file_map)
-        return _load_recognised(rec, path, cb, file_map, wave_arg, position, unfinished)
+        return _load_recognised(recognise(table, cb, file_map), table, path, cb, file_map, wave_arg, position,
+                                unfinished)
     except (NeedsOpenpyxl, SurveyError):
         # Formulas or merged cells, found while fastexcel read: openpyxl reads it again, head included.
         if not table.needs_openpyxl():
             raise
     table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine="openpyxl")
-    return _load_recognised(recognise(table, cb, file_map), path, cb, file_map, wave_arg, position, unfinished)
+    return _load_recognised(recognise(table, cb, file_map), table, path, cb, file_map, wave_arg, position,
+                            unfinished)
 
 
-def _load_recognised(rec: Recognition, path: Path, cb: Codebook, file_map: FileMap, wave_arg, position: int,
-                     unfinished: str):
+def _load_recognised(rec: Recognition, first: RawTable, path: Path, cb: Codebook, file_map: FileMap, wave_arg,
+                     position: int, unfinished: str):
     t, rows = rec.table, rec.rows
-    rep = FileReport(file=str(path), sheet=t.sheet, notes=[*rec.table.notes, *rec.notes])
-    if t is not rec.table:
+    rep = FileReport(file=str(path), sheet=t.sheet, notes=[*first.notes])
+    if t is not first:
         rep.notes.append(Note(f"statements found on sheet {t.sheet!r}, not on the first sheet",
                               f"stellingen gevonden op blad {t.sheet!r}, niet op het eerste blad"))
+        rep.notes.extend(t.notes)
+    rep.notes.extend(rec.notes)
     if rows.data_start > rows.row + 1:
         rep.notes.append(Note(f"rows {rows.row + 2}-{rows.data_start} under the header (row {rows.row + 1}) are "
                               "platform header rows, not answers",
@@ -299,12 +303,12 @@ def _note_missing_roles(rec: Recognition, file_map: FileMap, rep: FileReport) ->
     present = set(rec.role_columns()) | set(file_map.metadata)
     for role, (nl, en) in ROLE_NEEDS.items():
         if role not in present:
-            rep.notes.append(Note(f"no column for {role}: {en} need it. If the form asks it, map the column "
+            rep.notes.append(Note(f"no column for {role}; needed for {en}. If the form asks it, map the column "
                                   f"(--column 'HEADER={role}'); if one value holds for the whole file, give it "
                                   f"(--metadata {role}=VALUE)",
-                                  f"geen kolom voor {role}: {nl} hebben die nodig. Vraagt het formulier ernaar, "
-                                  f"koppel dan de kolom (--column 'KOP={role}'); geldt één waarde voor het hele "
-                                  f"bestand, geef die mee (--metadata {role}=WAARDE)"))
+                                  f"geen kolom voor {role}; nodig voor {nl}. Vraagt het formulier ernaar, koppel "
+                                  f"dan de kolom (--column 'KOP={role}'); geldt één waarde voor het hele bestand, "
+                                  f"geef die mee (--metadata {role}=WAARDE)"))
 
 
 # --------------------------------------------------------------------------- rows
@@ -376,9 +380,8 @@ def _waves(cols: Columns, roles: dict, headers: list[str], file_map: FileMap, fi
     if "wave" in roles:
         j = roles["wave"]
         reasons[cols.blank(j), j] = R["missing_wave"]
-        distinct = cols.distinct(j)
-        if looks_like_dates(distinct):
-            days, problems = wave_dates(distinct)
+        if looks_like_dates(cols.tally(j)[0]):
+            days, problems = wave_dates(cols.distinct(j))
             codes = cols.factor(j)[0]
             day = np.array([*days, None], dtype=object)[codes]
             problem = np.array([R[p] if p else 0 for p in problems] + [0], dtype=np.int8)[codes]
@@ -426,7 +429,8 @@ def _categories(cols: Columns, roles: dict, headers: list[str], cb: Codebook, fi
         reasons[count > 1, j] = R[f"ambiguous_{role}"]
         labels = {normalise(s) for c in vocabulary.spellings.values() for s in (c, cb.label(role, c, "nl"),
                                                                                 cb.label(role, c, "en"))}
-        rep.values += [(headers[j], raw, c, k) for raw, c, k in mapping if c and normalise(raw) not in labels]
+        rep.values += [(headers[j], _redact_text(raw), c, k) for raw, c, k in mapping
+                       if c and normalise(raw) not in labels]
         out[role] = np.where(code == None, np.nan, code)  # noqa: E711 - elementwise on an object array
     return out
 
@@ -514,33 +518,37 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
 
 def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
     points = ", ".join(f"{p:g}" for p in cb.scale_points)
-    text = {
-        "empty_row": "the row is empty",
-        "no_answers": "no statement was answered (all blank or 'weet ik niet'/'n.v.t.')",
-        "unknown_label": f"{value!r} is not an answer of the scale; use one of the codebook labels or a score {points}",
-        "out_of_range": f"{value!r} is outside the scale ({points})",
-        "fractional_score": f"{value!r} is not a scale point ({points})",
-        "formula": f"the cell holds a formula {value!r}, not an answer (no value saved: open and save the "
-                   "file in Excel, or type the answer)",
-        "missing_id": "the respondent id is blank",
-        "missing_wave": "the wave (meting) is blank",
-        "missing_leerlab": "the leerlab is blank",
-        "unknown_leerlab": f"{value!r} is not a leerlab of the codebook ({', '.join(cb.leerlab_codes)}); "
-                           "add it as a synonym in your codebook",
-        "ambiguous_leerlab": f"{value!r} names more than one leerlab ({', '.join(cb.leerlab_codes)}); correct the "
-                             "answer, or give the leerlab for the whole file (--metadata leerlab=...)",
-        "missing_level": "the level (niveau) is blank",
-        "unknown_level": f"{value!r} is not a level of the codebook ({', '.join(cb.level_codes)}); "
-                         "add it as a synonym in your codebook",
-        "ambiguous_level": f"{value!r} names more than one level ({', '.join(cb.level_codes)}); a respondent "
-                           "answers for one level: correct the answer in the file",
-        "unknown_sector": f"{value!r} is not a sector of the codebook ({', '.join(cb.sector_codes)})",
-        "ambiguous_sector": f"{value!r} names more than one sector ({', '.join(cb.sector_codes)})",
-        "missing_partner": "the partner school is blank",
-        "preview": f"the platform marks this response as {value!r} (a preview, test or spam), not a respondent",
-        "not_finished": f"the platform marks this response as unfinished ({column} = {value!r}); "
-                        "pass unfinished='keep' to use its answers",
-    }.get(reason) or date_problem_detail(reason, value)
+    kind = reason.partition("_")[2]
+    if reason.startswith("ambiguous_") and kind in ("leerlab", "level", "sector"):
+        named = " and ".join(Vocabulary(cb.synonyms(kind)).codes(value))
+        text = (f"{value!r} names more than one {kind} ({named}); correct the answer in the file, or give the "
+                f"{kind} for the whole file (--metadata {kind}=...)")
+    elif reason in DATE_PROBLEMS:
+        text = date_problem_detail(reason, value)
+    else:
+        text = {
+            "empty_row": "the row is empty",
+            "no_answers": "no statement was answered (all blank or 'weet ik niet'/'n.v.t.')",
+            "unknown_label": f"{value!r} is not an answer of the scale; use one of the codebook labels or a score "
+                             f"{points}",
+            "out_of_range": f"{value!r} is outside the scale ({points})",
+            "fractional_score": f"{value!r} is not a scale point ({points})",
+            "formula": f"the cell holds a formula {value!r}, not an answer (no value saved: open and save the "
+                       "file in Excel, or type the answer)",
+            "missing_id": "the respondent id is blank",
+            "missing_wave": "the wave (meting) is blank",
+            "missing_leerlab": "the leerlab is blank",
+            "unknown_leerlab": f"{value!r} is not a leerlab of the codebook ({', '.join(cb.leerlab_codes)}); "
+                               "add it as a synonym in your codebook",
+            "missing_level": "the level (niveau) is blank",
+            "unknown_level": f"{value!r} is not a level of the codebook ({', '.join(cb.level_codes)}); "
+                             "add it as a synonym in your codebook",
+            "unknown_sector": f"{value!r} is not a sector of the codebook ({', '.join(cb.sector_codes)})",
+            "missing_partner": "the partner school is blank",
+            "preview": f"the platform marks this response as {value!r} (a preview, test or spam), not a respondent",
+            "not_finished": f"the platform marks this response as unfinished ({column} = {value!r}); "
+                            "pass unfinished='keep' to use its answers",
+        }[reason]
     if n_problems > 1:
         text += f" (and {n_problems - 1} more problem(s) in this row)"
     return text

@@ -35,7 +35,7 @@ import pandas as pd
 
 from .cells import _EMAIL, _IPV4, Columns, Vocabulary, _as_text
 from .codebook import Codebook, normalise
-from .colmap import FileMap
+from .colmap import FileMap, toml_string
 from .dates import looks_like_dates
 from .errors import SurveyError
 from .headers import (HeaderRows, col_letter, comment_condition, dual_scale, header_rows, header_variants,
@@ -118,12 +118,15 @@ def recognise(table: RawTable, cb: Codebook, file_map: FileMap) -> Recognition:
 
 
 def _find_header(t: RawTable, cb: Codebook, file_map: FileMap, fuzzy: bool):
-    """The first of the first 10 rows whose cells name statements: ``(table, rows, columns, notes)``."""
+    """The first of the first 10 rows whose cells name statements: ``(table, rows, columns, notes)``.
+
+    With ``fuzzy``, a row whose headers are statements only by similarity counts too.
+    """
     for r in range(min(10, len(t.head))):
         rows = header_rows(t.head, r, cb, t.names)
-        if any(rec.kind == "item" for rec in _by_header(rows, cb, file_map, t.file, fuzzy=None).values()):
+        if any(rec.kind == "item" for rec in _by_header(rows, cb, file_map, t.file, [] if fuzzy else None).values()):
             notes: list[str] = []  # the chosen row: headers left unmatched get a fuzzy chance
-            return t, rows, _by_header(rows, cb, file_map, t.file, fuzzy=notes if fuzzy else None), notes
+            return t, rows, _by_header(rows, cb, file_map, t.file, notes), notes
     return None
 
 
@@ -163,7 +166,7 @@ def _by_header(rows: HeaderRows, cb: Codebook, file_map: FileMap, file: str, fuz
             continue
         n = normalise(h)
         alias = normalise(rows.aliases[j]) if j < len(rows.aliases) and rows.aliases[j] else ""
-        meaning = file_map.meaning(n)
+        meaning = file_map.meaning(n) or (file_map.meaning(alias) if alias else None)
         if meaning is not None:
             columns[j] = _from_map(h, meaning, cb, file)
             if columns[j].kind == "item":
@@ -331,7 +334,6 @@ class _Column:
     raw: list          # distinct non-blank values as read
     texts: list[str]   # the same as text
     rows: np.ndarray   # rows per distinct value
-    codes: np.ndarray  # per row: index into raw (-1 blank)
 
     @property
     def answered(self) -> int:
@@ -348,14 +350,11 @@ class _Column:
 
 
 def _answers(body: Columns, j: int) -> _Column:
-    codes, uniques = body.factor(j)
+    uniques, rows = body.tally(j)
     texts = [_as_text(u) for u in uniques]
-    keep = np.array([t is not pd.NA for t in texts], dtype=bool)
-    rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    index = np.full(len(uniques) + 1, -1)
-    index[:-1][keep] = np.arange(int(keep.sum()))
-    return _Column([u for u, k in zip(uniques, keep) if k], [t for t, k in zip(texts, keep) if k], rows[keep],
-                   index[codes])
+    keep = [t is not pd.NA for t in texts]
+    return _Column([u for u, k in zip(uniques, keep) if k], [t for t, k in zip(texts, keep) if k],
+                   rows[np.asarray(keep, dtype=bool)])
 
 
 def question_words(norm: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -443,8 +442,8 @@ def _metadata(rec: Recognition, cb: Codebook, file_map: FileMap) -> None:
             raise SurveyError(f"{role} is given for every row (metadata {role}={constants[role]!r}) and the file "
                               f"has a column for it, {h!r}; drop one of the two, or map the column away: "
                               f"--column '{h}=ignore'", file=rec.table.file)
-    open_roles = [r for r in ROLES if r not in named and r not in constants
-                  and not (r == "respondent_id" and "id_generic" in named)]
+    # Roles given for every row are looked for too, to say which column is not used for them.
+    open_roles = [r for r in ROLES if r not in named]
     free = [j for j, h in enumerate(rec.headers) if h and j not in rec.columns]
     if not open_roles or not free:
         return
@@ -472,14 +471,25 @@ def _metadata(rec: Recognition, cb: Codebook, file_map: FileMap) -> None:
             elif strong >= _STRONG and not (set(heard) - {role}):
                 evidence[j, role] = (_ANSWERS, Note(f"answers: {said}", f"antwoorden: {said.nl}"))
     decided, unclear = _assign(evidence, open_roles)
+    for role in constants:
+        decided.pop(role, None), unclear.pop(role, None)
     if unclear:
         _refuse_unclear(rec, unclear, evidence, answers)
     how = {_ANSWERS: "answers", _QUESTION: "question", _BOTH: "question+answers"}
     for role, j in decided.items():
         strength, note = evidence[j, role]
         rec.columns[j] = Recognised(rec.headers[j], "meta", role, how[strength], note)
+    if "respondent_id" in decided and "id_generic" in named:
+        _one_column_each(rec.columns, rec.headers, rec.table.file, rec.rows.row + 1)
     for (j, role), (_, note) in sorted(evidence.items()):
-        if j not in rec.columns and role in ("wave", "respondent_id"):
+        if j in rec.columns:
+            continue
+        if role in constants:
+            rec.notes.append(Note(f"column {rec.headers[j]!r} looks like the {role} ({note}) but is not used: "
+                                  f"{role} = {constants[role]!r} is given for every row",
+                                  f"kolom {rec.headers[j]!r} lijkt op {role} ({note.nl}) maar wordt niet gebruikt: "
+                                  f"{role} = {constants[role]!r} is opgegeven voor elke rij"))
+        elif role in ("wave", "respondent_id"):
             rec.notes.append(Note(f"column {rec.headers[j]!r} looks like the {role} ({note}) but is not used; "
                                   f"map it if it is: --column '{rec.headers[j]}={role}'",
                                   f"kolom {rec.headers[j]!r} lijkt op {role} ({note.nl}) maar wordt niet gebruikt; "
@@ -520,24 +530,26 @@ def _assign(evidence: dict[tuple[int, str], tuple[int, Note]], roles: list[str]
 
 
 def _refuse_unclear(rec: Recognition, unclear: dict[str, list[int]], evidence: dict, answers: dict) -> None:
-    lines = []
-    fixes = []
+    """The evidence points at several columns for a role, or at one column for several roles: say so, and the fix."""
+    lines, fixes = [], []
+    contested: dict[int, list[str]] = {}  # a column that could hold several roles
     for role, cols in unclear.items():
+        if len(cols) == 1:
+            contested.setdefault(cols[0], []).append(role)
+            continue
         lines.append(f"cannot tell which column holds the {role}:")
-        for j in cols:
-            h = rec.headers[j]
-            lines.append(f"  - column {col_letter(j)} {h!r} (answers {answers[j].examples()}): {evidence[j, role][1]}")
-        first = rec.headers[cols[0]]
-        fixes.append((first, role))
-        fixes += [(rec.headers[j], "ignore") for j in cols[1:]]
+        lines += [f"  - column {col_letter(j)} {rec.headers[j]!r} (answers {answers[j].examples()}): "
+                  f"{evidence[j, role][1]}" for j in cols]
+        fixes += [(rec.headers[cols[0]], role)] + [(rec.headers[j], "ignore") for j in cols[1:]]
+    for j, roles in contested.items():
+        lines.append(f"cannot tell whether column {col_letter(j)} {rec.headers[j]!r} (answers {answers[j].examples()}) "
+                     f"holds the {' or the '.join(roles)}:")
+        lines += [f"  - {role}: {evidence[j, role][1]}" for role in roles]
+        fixes.append((rec.headers[j], roles[0]))
     options = " ".join(f"--column '{h}={m}'" for h, m in fixes)
-    mapped = "\n".join(f"  {_toml_key(h)} = \"{m}\"" for h, m in fixes)
-    raise SurveyError("\n".join(lines) + f"\nSay which one, e.g. add {options} to the command, or put these lines "
+    mapped = "\n".join(f"  {toml_string(h)} = \"{m}\"" for h, m in fixes)
+    raise SurveyError("\n".join(lines) + f"\nSay which, e.g. add {options} to the command, or put these lines "
                       f"under [columns] in a column map (--map kolommen.toml; Python: columns='kolommen.toml'):\n"
                       f"{mapped}", file=rec.table.file)
 
 
-def _toml_key(text: str) -> str:
-    from .colmap import toml_string
-
-    return toml_string(text)
