@@ -30,8 +30,13 @@ def report(tmp_path_factory):
 
 
 def test_report_folder_contents(report):
-    assert sorted(p.name for p in report.iterdir()) == [".analyse-report", "excluded.csv", "figures", "notebooks",
-                                                        "report.html", "tables.xlsx"]
+    assert sorted(p.name for p in report.iterdir()) == [".analyse-report", "excluded.csv", "figures", "kolommen.toml",
+                                                        "notebooks", "report.html", "tables.xlsx"]
+    # The map the load used, ready for the next wave: loading with it gives the same survey.
+    again = an.load(SAMPLE, columns=report / "kolommen.toml")
+    first = an.load(SAMPLE)
+    pd.testing.assert_frame_equal(again.responses, first.responses)
+    pd.testing.assert_frame_equal(again.comments, first.comments)
     assert sorted(p.stem for p in (report / "notebooks").glob("*.ipynb")) == [s for s, _, _ in NOTEBOOKS]
     figures = list((report / "figures").iterdir())
     stems = {p.stem for p in figures}
@@ -153,7 +158,8 @@ def test_interrupted_run_leaves_the_old_report(tmp_path, monkeypatch):
 def test_english_tables_and_figures_without_notebooks(tmp_path):
     out = build_report([SAMPLE / "synthetisch_meting1_msforms.xlsx"], tmp_path / "en", lang="en", notebooks=False,
                        progress=False, min_n=16)
-    assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "excluded.csv", "figures", "tables.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "columns.toml", "excluded.csv", "figures",
+                                                     "tables.xlsx"]
     sheets = openpyxl.load_workbook(out / "tables.xlsx").sheetnames
     assert sheets[0] == "columns explained" and "means leerlab" in sheets
     assert "change between waves" not in sheets  # one wave: no comparison

@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("analyse: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (| head): nothing left to say
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:  # a bug: one clear line, the traceback only on request
         if args.debug:
             traceback.print_exc()

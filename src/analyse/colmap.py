@@ -20,8 +20,9 @@ A column map is a small TOML file a researcher can read and edit::
 A meaning is an item code, a metadata role (``respondent_id``, ``wave``,
 ``leerlab``, ``partner``, ``sector``, ``level``), ``id_generic`` (numbers
 responses, not people), platform bookkeeping (``status``, ``finished``,
-``progress``, ``submitted``), ``comment_<condition>``, ``personal`` or
-``ignore``. Headers are matched after :func:`~analyse.codebook.normalise`
+``progress``, ``submitted``), ``comment_<condition>``, ``comment`` (the open
+question after a condition's statements, whichever condition: for a header
+the form repeats), ``personal`` or ``ignore``. Headers are matched after :func:`~analyse.codebook.normalise`
 (case, spaces, accents); a pattern section (shell-style: ``*``, ``?``,
 ``[...]``, on the file name, case-insensitive) adds to and overrides the
 general entries for the files it matches.
@@ -181,54 +182,74 @@ def _meaning(r) -> str:
     return r.kind  # personal, ignore
 
 
-def _lines(report, lang: str) -> list[str]:
-    """``"header" = "meaning"  # how: evidence`` per column; unrecognised headers commented out."""
+def _entries(recognised: list, lang: str) -> dict[str, tuple[str, str, str, bool]]:
+    """Normalised header -> (header, meaning, why, commented out), one per header.
+
+    A header that occurs more than once (Microsoft Forms repeats "Onderbouw en licht toe" after
+    every condition) is one entry: ``comment`` when every occurrence is a condition's open
+    question, else its meaning when all occurrences agree, else ``None`` (a map names headers,
+    and this one means different things in different places).
+    """
     from .load_report import _say
 
-    lines = []
-    for r in report.recognised:
-        entry = f"{toml_string(r.header)} = {toml_string(_meaning(r))}"
+    seen: dict[str, list] = {}
+    for r in recognised:
+        seen.setdefault(normalise(r.header), []).append(r)
+    out = {}
+    for key, same in seen.items():
+        r = same[0]
+        meanings = {_meaning(x) for x in same}
         why = f"{r.how}: {_say(r.evidence, lang)}" if r.how else _say(r.evidence, lang)
-        if r.kind == "ignore" and not r.how:
-            lines.append(f"# {entry}    # {why}")
+        if len(same) > 1 and all(x.kind == "comment" for x in same):
+            out[key] = (r.header, "comment", "open vraag na de stellingen van elke conditie" if lang == "nl" else
+                        "the open question after each condition's statements", False)
+        elif len(meanings) == 1:
+            out[key] = (r.header, meanings.pop(), why, r.kind == "ignore" and not r.how)
         else:
-            lines.append(f"{entry}    # {why}")
-    return lines
+            out[key] = (r.header, None, "", False)
+    return out
+
+
+def _line(header: str, meaning: str, why: str, commented: bool) -> str:
+    entry = f"{toml_string(header)} = {toml_string(meaning)}    # {why}"
+    return f"# {entry}" if commented else entry
 
 
 def write_map(path: str | Path, reports: list, lang: str = "nl", dual_scale: int | None = None) -> Path:
     """Write what was recognised in the files of ``reports`` as a column map.
 
-    Files with the same headers share the general ``[columns]``; a file whose
-    headers differ gets a section of its own, named by its file name. The
-    metadata given for every row are written as ``[metadata]`` (or in the
-    file's section when files differ).
+    Every header goes under the general ``[columns]``, so the map serves the
+    next wave's files whatever their names; only a header that means
+    different things in different files gets a line in a section per file
+    (named by the file name: edit it into a pattern such as ``"*Groen*"`` to
+    reuse it). Values given for every row go under ``[metadata]``, or per
+    file where files differ.
     """
     nl = lang == "nl"
     path = Path(path)
-    blocks = [(Path(r.file).name, _lines(r, lang), r.constants) for r in reports]
-    same = all(b[1:] == blocks[0][1:] for b in blocks)
+    per_file = [(Path(r.file).name, _entries(r.recognised, lang), r.constants) for r in reports]
+    general = _entries([x for r in reports for x in r.recognised], lang)
     out = ["# " + ("Kolomkaart geschreven door analyse: wat elke kolom bevat en waarom. Pas aan waar nodig en "
                    "gebruik hem opnieuw met --map (Python: an.load(..., columns=\"kolommen.toml\"))." if nl else
                    "Column map written by analyse: what each column holds and why. Edit where needed and reuse it "
                    "with --map (Python: an.load(..., columns=\"columns.toml\"))."),
            "# " + ("Betekenissen: een stellingcode, respondent_id, wave, leerlab, partner, sector, level, id_generic, "
-                   "status, finished, progress, submitted, comment_<conditie>, personal, ignore." if nl else
+                   "status, finished, progress, submitted, comment_<conditie>, comment, personal, ignore." if nl else
                    "Meanings: an item code, respondent_id, wave, leerlab, partner, sector, level, id_generic, "
-                   "status, finished, progress, submitted, comment_<condition>, personal, ignore.")]
+                   "status, finished, progress, submitted, comment_<condition>, comment, personal, ignore.")]
     if dual_scale is not None:
         out += ["", f"dual_scale = {dual_scale}"]
-    if same:
-        name, lines, constants = blocks[0]
-        out += ["", "[columns]", *lines]
-        if constants:
-            out += ["", "[metadata]", *(f"{k} = {toml_string(v)}" for k, v in constants.items())]
-    else:
-        for name, lines, constants in blocks:
-            pattern = toml_string(fnmatch_escape(name))
-            out += ["", f"[{pattern}.columns]", *lines]
-            if constants:
-                out += [f"[{pattern}.metadata]", *(f"{k} = {toml_string(v)}" for k, v in constants.items())]
+    out += ["", "[columns]", *(_line(*e) for e in general.values() if e[1] is not None)]
+    constants = [c for _, _, c in per_file]
+    if constants[0] and all(c == constants[0] for c in constants):
+        out += ["", "[metadata]", *(f"{k} = {toml_string(v)}" for k, v in constants[0].items())]
+    for name, entries, own in per_file:
+        differing = [e for key, e in entries.items() if general[key][1] is None]
+        pattern = toml_string(fnmatch_escape(name))
+        if differing:
+            out += ["", f"[{pattern}.columns]", *(_line(*e) for e in differing)]
+        if own and not all(c == constants[0] for c in constants):
+            out += ["", f"[{pattern}.metadata]", *(f"{k} = {toml_string(v)}" for k, v in own.items())]
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
 

@@ -49,8 +49,9 @@ __all__ = ["recognise", "Recognition", "ROLES", "BOOKKEEPING", "MEANINGS"]
 ROLES = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
 #: Platform bookkeeping that decides whether a row is a real, finished response.
 BOOKKEEPING = ["status", "finished", "progress", "submitted"]
-#: What a column map may say a column is, besides an item code and ``comment_<condition>``.
-MEANINGS = [*ROLES, "id_generic", *BOOKKEEPING, "personal", "ignore"]
+#: What a column map may say a column is, besides an item code and ``comment_<condition>``
+#: (``comment``: the open question after a condition's statements, whichever condition that is).
+MEANINGS = [*ROLES, "id_generic", *BOOKKEEPING, "comment", "personal", "ignore"]
 
 _FUZZY_MIN, _FUZZY_MARGIN, _FUZZY_MIN_LENGTH = 0.88, 0.03, 15
 # Evidence for a metadata role, weakest first.
@@ -167,6 +168,11 @@ def _by_header(rows: HeaderRows, cb: Codebook, file_map: FileMap, file: str, fuz
         n = normalise(h)
         alias = normalise(rows.aliases[j]) if j < len(rows.aliases) and rows.aliases[j] else ""
         meaning = file_map.meaning(n) or (file_map.meaning(alias) if alias else None)
+        if meaning == "comment":  # a repeated "Onderbouw en licht toe": the condition of the statements before it
+            if last_condition is None:
+                raise SurveyError(f"the column map says {h!r} is a comment, but no statement comes before it; "
+                                  "name its condition: comment_<condition>", file=file)
+            meaning = f"comment_{last_condition}"
         if meaning is not None:
             columns[j] = _from_map(h, meaning, cb, file)
             if columns[j].kind == "item":
@@ -381,7 +387,7 @@ def question_words(norm: str, words: dict[str, list[str]]) -> dict[str, list[str
     for role, w, a, b, whole in hits:
         inside = any(r != role and aa <= a and b <= bb and (bb - aa > b - a or (ww and not whole))
                      for r, _, aa, bb, ww in hits)
-        if not inside:
+        if not inside and w not in out.get(role, []):
             out.setdefault(role, []).append(w)
     return out
 

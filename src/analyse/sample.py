@@ -162,6 +162,13 @@ def generate(respondents_per_group: int = 5, waves: int = 2, seed: int = 2026112
 _LEERLAB_AS_TYPED = {"Sport": "Sport & Bewegen", "Groen": "Groen", "Verkoop": "Verkoop",
                      "Zorg": "Zorg & Welzijn", "Horeca": "Horeca"}
 _LEVEL_AS_TYPED = {"bestuurlijk": "Bestuurlijk", "management": "Management", "professioneel": "Uitvoerend"}
+# A real form asks its background as questions, with explained answer options.
+_MSFORMS_QUESTIONS = {"Respondentcode": "Wat is je persoonlijke code?", "Leerlab": "In welk leerlab werk je?",
+                      "School": "Naam van je school", "Type onderwijs": "Werk je in het vmbo of in het mbo?",
+                      "Niveau": "Wat is je rol in de samenwerking?"}
+_MSFORMS_OPTIONS = {"Niveau": {"Bestuurlijk": "Bestuurlijk (CvB, directie)", "Management": "Management (teamleider)",
+                               "Uitvoerend": "Professioneel (docent, instructeur)"},
+                    "Type onderwijs": {"vmbo": "Vmbo-school", "mbo": "Mbo-instelling"}}
 
 
 def _wave_frame(survey: Survey, wave: str, lang_labels: bool, seed: int) -> pd.DataFrame:
@@ -200,10 +207,12 @@ def write_msforms_xlsx(survey: Survey, path: str | Path, wave: str = "1", *, pro
     """Write one wave laid out like a Dutch Microsoft Forms download (.xlsx).
 
     Columns: ID, Begintijd, Tijd van voltooien, E-mail, Naam, the background
-    questions, then per condition its statements (answer labels as cells) and
-    an "Onderbouw en licht toe" column. With ``problems=True`` two rows the
-    loader must exclude are added: an unknown leerlab and an empty test
-    response.
+    questions as a school words them ("In welk leerlab werk je?", "Wat is je
+    rol in de samenwerking?" with options such as "Professioneel (docent,
+    instructeur)"), then per condition its statements (answer labels as
+    cells) and an "Onderbouw en licht toe" column. With ``problems=True`` two
+    rows the loader must exclude are added: an unknown leerlab and an empty
+    test response.
     """
     from openpyxl import Workbook
 
@@ -219,7 +228,7 @@ def write_msforms_xlsx(survey: Survey, path: str | Path, wave: str = "1", *, pro
         "Naam": [f"Fictieve Deelnemer {i}" for i in range(1, n + 1)],
     })
     frame = pd.concat([head, body], axis=1)
-    headers = list(head.columns) + ["Respondentcode", "Leerlab", "School", "Type onderwijs", "Niveau"]
+    headers = list(head.columns) + list(_MSFORMS_QUESTIONS.values())
     for cond in cb.condition_codes:
         headers += [cb.label("item", code) for code in cb.items_of(cond)] + ["Onderbouw en licht toe"]
     if problems:
@@ -231,6 +240,8 @@ def write_msforms_xlsx(survey: Survey, path: str | Path, wave: str = "1", *, pro
         extra.iloc[1, extra.columns.get_loc("School")] = "Polderland mbo (fictief)"
         extra.iloc[1, extra.columns.get_loc("Niveau")] = "Management"
         frame = pd.concat([frame, extra], ignore_index=True)
+    for column, options in _MSFORMS_OPTIONS.items():
+        frame[column] = frame[column].map(lambda v: options.get(v, v))
     wb = Workbook()
     ws = wb.active
     ws.title = "Form1"
