@@ -570,3 +570,14 @@ def test_spss_metadata_by_name_or_label(tmp_path, by):
     assert_loads_to_truth(survey, truth)
     assert survey.excluded.empty
     assert_no_personal_data(survey, ("prive.nl",))
+
+
+def test_limesurvey_dual_scale_chosen_in_the_codebook(tmp_path):
+    truth = an.sample.generate(respondents_per_group=1, waves=1, seed=25)
+    path, _ = limesurvey_dual_scale(truth, tmp_path / "lime_meting1.csv")
+    text = (Path(an.__file__).parent / "data" / "common_eye.toml").read_text(encoding="utf-8")
+    (tmp_path / "cb.toml").write_text(text.replace("[scale]\n", "[scale]\ndual_scale = 1\n", 1), encoding="utf-8")
+    assert_loads_to_truth(an.load(path, codebook=tmp_path / "cb.toml"), truth)
+    (tmp_path / "bad.toml").write_text(text.replace("[scale]\n", "[scale]\ndual_scale = \"1\"\n", 1), encoding="utf-8")
+    with pytest.raises(an.CodebookError, match=r"\[scale\] dual_scale must be a whole number, not the string '1'"):
+        an.load(path, codebook=tmp_path / "bad.toml")

@@ -17,8 +17,8 @@ from .codebook import Codebook, normalise
 from .load_report import REASON_CODES
 from .writing import FORMULA_START
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 
 
 class Columns:
@@ -60,8 +60,8 @@ class Columns:
         return self._factors[j]
 
     def text(self, j: int) -> np.ndarray:
-        """Column ``j`` as :func:`_as_text` gives it (NA for blanks), computed once per distinct value."""
-        return self.map(j, _as_text, pd.NA, if_plain=lambda u: u)  # most ids and labels: nothing to strip
+        """Column ``j`` as :func:`as_text` gives it (NA for blanks), computed once per distinct value."""
+        return self.map(j, as_text, pd.NA, if_plain=lambda u: u)  # most ids and labels: nothing to strip
 
     def map(self, j: int, fn, na=None, dtype=object, if_plain=None) -> np.ndarray:
         """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``.
@@ -163,7 +163,7 @@ def _arrow_factorise(col):
 
 
 def _plain_text(dictionary) -> np.ndarray:
-    """Which values are printable ASCII words single-spaced: :func:`_as_text` returns them unchanged."""
+    """Which values are printable ASCII words single-spaced: :func:`as_text` returns them unchanged."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -189,7 +189,7 @@ def _is_blank(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-def _cell_text(v) -> str:
+def cell_text(v) -> str:
     """A cell as shown; a whole float without '.0', as Excel shows it (fastexcel reads every number as float)."""
     if _is_blank(v):
         return ""
@@ -238,7 +238,7 @@ def _answer(u, labels: dict[str, float], points: np.ndarray) -> tuple[float, str
     return np.nan, "out_of_range"
 
 
-def _as_text(v):
+def as_text(v):
     """A cell as stripped text, runs of whitespace as one space; NA for blanks; whole numbers without '.0'."""
     if type(v) is str:  # the common case first; str.split() splits on what re's \s matches
         return " ".join(v.split()) or pd.NA
@@ -246,11 +246,11 @@ def _as_text(v):
         return pd.NA
     if hasattr(v, "date") and hasattr(v, "isoformat"):
         return v.date().isoformat() if hasattr(v, "hour") and not (v.hour or v.minute or v.second) else v.isoformat()
-    return re.sub(r"\s+", " ", _cell_text(v)).strip()
+    return re.sub(r"\s+", " ", cell_text(v)).strip()
 
 
-def _text_cells(cols: Columns, j: int) -> pd.Series:
-    """Column ``j`` as stripped text (see :func:`_as_text`)."""
+def text_cells(cols: Columns, j: int) -> pd.Series:
+    """Column ``j`` as stripped text (see :func:`as_text`)."""
     return pd.Series(cols.text(j), dtype=object)  # "string" would check every cell again
 
 
@@ -304,7 +304,7 @@ def coded(cols: Columns, j: int, vocabulary: Vocabulary) -> tuple[np.ndarray, np
     load report's mapping of values.
     """
     codes, uniques = cols.factor(j)
-    texts = [_as_text(u) for u in uniques]
+    texts = [as_text(u) for u in uniques]
     found = [() if t is pd.NA else vocabulary.codes(t) for t in texts]
     code = np.array([f[0] if len(f) == 1 else None for f in found] + [None], dtype=object)
     count = np.array([-1 if t is pd.NA else len(f) for t, f in zip(texts, found)] + [-1])
@@ -315,7 +315,7 @@ def coded(cols: Columns, j: int, vocabulary: Vocabulary) -> tuple[np.ndarray, np
 
 def one_of(cols: Columns, j: int, spellings: set[str]) -> np.ndarray:
     """Boolean per row: the normalised text of the cell is one of ``spellings`` (blank: False)."""
-    return cols.map(j, lambda v: (t := _as_text(v)) is not pd.NA and normalise(t) in spellings, False, bool)
+    return cols.map(j, lambda v: (t := as_text(v)) is not pd.NA and normalise(t) in spellings, False, bool)
 
 
 def _unescape_text(text: str) -> str:
@@ -325,24 +325,24 @@ def _unescape_text(text: str) -> str:
     return text
 
 
-def _redact_text(text: str) -> str:
+def redact_text(text: str) -> str:
     """E-mail and IP addresses replaced by a placeholder: the one redaction rule of the loader."""
-    return _IPV4.sub("[ip verwijderd]", _EMAIL.sub("[e-mail verwijderd]", text))
+    return IPV4.sub("[ip verwijderd]", EMAIL.sub("[e-mail verwijderd]", text))
 
 
-def _redact(text: pd.Series) -> pd.Series:
-    """:func:`_redact_text` on every cell of a text column."""
-    return text.map(_redact_text)
+def redact(text: pd.Series) -> pd.Series:
+    """:func:`redact_text` on every cell of a text column."""
+    return text.map(redact_text)
 
 
-def _has_address(v) -> bool:
-    text = _as_text(v)
-    return text is not pd.NA and bool(_EMAIL.search(text) or _IPV4.search(text))
+def has_address(v) -> bool:
+    text = as_text(v)
+    return text is not pd.NA and bool(EMAIL.search(text) or IPV4.search(text))
 
 
-def _comment_text(v):
+def comment_text(v):
     """An open answer as kept: text, our CSV escape undone, addresses replaced; NA when blank."""
-    text = _as_text(v)
+    text = as_text(v)
     if text is pd.NA:
         return text
-    return _redact_text(_unescape_text(text))
+    return redact_text(_unescape_text(text))

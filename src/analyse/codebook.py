@@ -476,6 +476,8 @@ def _check_scale(raw: dict, source: str) -> None:
     for lang in ("nl", "en"):
         if len(_checked(pl, lang, TEXTS, "[scale.point_labels]", source, [str(p) for p in points])) != len(points):
             raise CodebookError(f"{source}: [scale.point_labels] {lang} needs {len(points)} labels, one per point")
+    if "dual_scale" in scale and (_check(scale["dual_scale"], WHOLE, "[scale] dual_scale", source) < 1):
+        raise CodebookError(f"{source}: [scale] dual_scale must be a scale number such as 1 or 2")
     no_answer = _checked(scale, "no_answer", _table_of("with labels = [...]"), "[scale]", source, {})
     own = _checked(no_answer, "labels", TEXTS, "[scale.no_answer]", source, [])
     scored = {normalise(k) for k in labels}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import _cell_text
+from .cells import cell_text
 from .codebook import Codebook, normalise
 from .load_report import Note
 from .reading import RawTable
@@ -61,7 +61,7 @@ class HeaderRows:
 
 
 def header_text(h) -> str:
-    return "" if h is None else _cell_text(h).strip()
+    return "" if h is None else cell_text(h).strip()
 
 
 def layout(headers: list[str], t: RawTable, rows: HeaderRows, cb: Codebook) -> str:

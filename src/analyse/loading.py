@@ -53,15 +53,15 @@ import pandas as pd
 from .cells import (
     Columns,
     Vocabulary,
-    _cell_text,
-    _comment_text,
-    _has_address,
-    _redact,
-    _redact_text,
-    _text_cells,
+    cell_text,
     coded,
+    comment_text,
+    has_address,
     one_of,
+    redact,
+    redact_text,
     scores_from_cells,
+    text_cells,
 )
 from .codebook import Codebook, load_codebook, normalise
 from .colmap import ColumnMap, FileMap
@@ -189,7 +189,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     excluded_df = excluded_df[EXCLUDED_COLUMNS].astype({"row": "int64"})
     # A respondent may type an address into any field; the excluded list must not carry it on.
     for col in ("value", "detail"):
-        excluded_df[col] = _redact(excluded_df[col].astype(str))
+        excluded_df[col] = redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
     survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
@@ -357,7 +357,7 @@ def _respondent_ids(cols: Columns, roles: dict, headers: list[str], file: str, r
     if "respondent_id" in roles:
         j = roles["respondent_id"]
         reasons[cols.blank(j) & (reasons[:, j] == 0), j] = R["missing_id"]
-        return np.asarray(_text_cells(cols, j), dtype=object)
+        return np.asarray(text_cells(cols, j), dtype=object)
     if "id_generic" in roles:
         j = roles["id_generic"]
         reasons[cols.blank(j), j] = R["missing_id"]
@@ -365,7 +365,7 @@ def _respondent_ids(cols: Columns, roles: dict, headers: list[str], file: str, r
                               f"are made file-specific ('{stem}#<number>') and are not paired across waves",
                               f"kolom {headers[j]!r} nummert de inzendingen, niet de personen: de respondentcodes "
                               f"zijn per bestand gemaakt ('{stem}#<nummer>') en worden niet over metingen gekoppeld"))
-        return np.asarray(stem + "#" + _text_cells(cols, j), dtype=object)
+        return np.asarray(stem + "#" + text_cells(cols, j), dtype=object)
     rep.notes.append(Note(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across "
                           "waves",
                           f"geen kolom met respondentcodes: de codes zijn de rijnummers ('{stem}#<rij>'), niet "
@@ -390,7 +390,7 @@ def _waves(cols: Columns, roles: dict, headers: list[str], file_map: FileMap, fi
                                  f"uit kolom {headers[j]!r}: één meting per datum")
             return day
         rep.wave_rule = Note(f"from column {headers[j]!r}", f"uit kolom {headers[j]!r}")
-        return np.asarray(_text_cells(cols, j), dtype=object)
+        return np.asarray(text_cells(cols, j), dtype=object)
     m = _WAVE_IN_NAME.search(Path(file).stem)
     if "wave" in file_map.metadata:
         value = file_map.metadata["wave"]
@@ -429,7 +429,7 @@ def _categories(cols: Columns, roles: dict, headers: list[str], cb: Codebook, fi
         reasons[count > 1, j] = R[f"ambiguous_{role}"]
         labels = {normalise(s) for c in vocabulary.spellings.values() for s in (c, cb.label(role, c, "nl"),
                                                                                 cb.label(role, c, "en"))}
-        rep.values += [(headers[j], _redact_text(raw), c, k) for raw, c, k in mapping
+        rep.values += [(headers[j], redact_text(raw), c, k) for raw, c, k in mapping
                        if c and normalise(raw) not in labels]
         out[role] = np.where(code == None, np.nan, code)  # noqa: E711 - elementwise on an object array
     return out
@@ -452,7 +452,7 @@ def _partners(cols: Columns, roles: dict, file_map: FileMap, reasons) -> np.ndar
         return np.full(len(cols), np.nan, dtype=object)
     j = roles["partner"]
     reasons[cols.blank(j), j] = R["missing_partner"]
-    return _text_cells(cols, j).to_numpy()
+    return text_cells(cols, j).to_numpy()
 
 
 def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows):
@@ -475,7 +475,7 @@ def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, 
     values = np.full(len(bad_idx), "", dtype=object)
     for j in np.unique(first_col[bad_idx][row_bad[bad_idx]]):
         at = row_bad[bad_idx] & (first_col[bad_idx] == j)
-        values[at] = [_cell_text(v) for v in cols.values(bad_idx[at], j)]
+        values[at] = [cell_text(v) for v in cols.values(bad_idx[at], j)]
     values = list(values)
     n_problems = has_problem.sum(axis=1)
     excluded = pd.DataFrame({
@@ -499,7 +499,7 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
         flags[j] = ("not_finished", one_of(cols, j, {normalise(v) for v in values.get("not_finished", [])}))
     if "progress" in meta_cols:
         j = meta_cols["progress"]
-        progress = pd.to_numeric(_text_cells(cols, j).str.replace(",", ".").str.rstrip("%"), errors="coerce")
+        progress = pd.to_numeric(text_cells(cols, j).str.replace(",", ".").str.rstrip("%"), errors="coerce")
         flags[j] = ("not_finished", (progress < 100).fillna(False).to_numpy(dtype=bool))
     if "submitted" in meta_cols:
         j = meta_cols["submitted"]
@@ -562,9 +562,9 @@ def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, file: str, 
         codes, uniques = cols.factor(j)
         codes = codes[keep]
         # Per distinct answer (the last slot: blank cells), then spread over the kept rows by code.
-        texts = np.array([*map(_comment_text, uniques), pd.NA], dtype=object)
+        texts = np.array([*map(comment_text, uniques), pd.NA], dtype=object)
         has = np.array([t is not pd.NA for t in texts])[codes]
-        redacted += int(np.array([*map(_has_address, uniques), False])[codes].sum())
+        redacted += int(np.array([*map(has_address, uniques), False])[codes].sum())
         parts.append(pd.DataFrame({  # kept rows have a text id and wave
             "respondent_id": ids[has], "wave": waves[has], "condition": condition, "text": texts[codes[has]],
             "_file": file, "_row": rows[has],

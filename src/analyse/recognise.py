@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import _EMAIL, _IPV4, Columns, Vocabulary, _as_text
+from .cells import EMAIL, IPV4, Columns, Vocabulary, as_text
 from .codebook import Codebook, normalise
 from .colmap import FileMap, toml_string
 from .dates import looks_like_dates
@@ -210,7 +210,7 @@ def _by_header(rows: HeaderRows, cb: Codebook, file_map: FileMap, file: str, fuz
         unmatched.append(j)
     if fuzzy is not None:
         _fuzzy_items(rows.headers, unmatched, columns, cb, fuzzy)
-    _one_scale(columns, scales, file_map, file)
+    _one_scale(columns, scales, file_map, cb, file)
     _one_column_each(columns, rows.headers, file, rows.row + 1)
     return columns
 
@@ -274,12 +274,12 @@ def _fuzzy_items(headers: list[str], unmatched: list[int], columns: dict, cb: Co
                               f"dit, of koppel hem: --column '{h}={code}'"))
 
 
-def _one_scale(columns: dict, scales: dict[int, int], file_map: FileMap, file: str) -> None:
-    """LimeSurvey dual-scale arrays: keep the scale the map names; refuse to choose between two."""
+def _one_scale(columns: dict, scales: dict[int, int], file_map: FileMap, cb: Codebook, file: str) -> None:
+    """LimeSurvey dual-scale arrays: keep the scale the map (or else the codebook) names; never choose one."""
     present = sorted(set(scales.values()))
     if len(present) < 2:
         return
-    chosen = file_map.dual_scale
+    chosen = file_map.dual_scale or cb.raw["scale"].get("dual_scale")
     if chosen is None:
         raise SurveyError(
             f"the statements come in a LimeSurvey dual-scale array, with columns for "
@@ -288,7 +288,7 @@ def _one_scale(columns: dict, scales: dict[int, int], file_map: FileMap, file: s
             f"with --map (Python: columns='kolommen.toml'), or add 'dual_scale = 1' under [scale] in your codebook",
             file=file)
     if chosen not in present:
-        raise SurveyError(f"the column map asks for dual_scale = {chosen}, but the file has "
+        raise SurveyError(f"dual_scale = {chosen} is asked for, but the file has "
                           f"{', '.join(f'[Scale {s}]' for s in present)}", file=file)
     for j, s in scales.items():
         if s != chosen:
@@ -325,7 +325,7 @@ def _personal_by_content(rec: Recognition) -> None:
         if j in rec.columns or not rec.headers[j]:
             continue
         # Both patterns need an "@" or a "."; only cells with one are searched.
-        if any(_EMAIL.search(v) or _IPV4.search(v) for v in rec.body.distinct_text(j, ("@", "."))):
+        if any(EMAIL.search(v) or IPV4.search(v) for v in rec.body.distinct_text(j, ("@", "."))):
             rec.columns[j] = Recognised(rec.headers[j], "personal", "", "content",
                                         Note("cells hold e-mail or IP addresses", "cellen bevatten e-mail- of IP-adressen"))
 
@@ -357,7 +357,7 @@ class _Column:
 
 def _answers(body: Columns, j: int) -> _Column:
     uniques, rows = body.tally(j)
-    texts = [_as_text(u) for u in uniques]
+    texts = [as_text(u) for u in uniques]
     keep = [t is not pd.NA for t in texts]
     return _Column([u for u, k in zip(uniques, keep) if k], [t for t, k in zip(texts, keep) if k],
                    rows[np.asarray(keep, dtype=bool)])
@@ -392,7 +392,7 @@ def question_words(norm: str, words: dict[str, list[str]]) -> dict[str, list[str
     return out
 
 
-def _fit(role: str, col: _Column, cb: Codebook, vocab: dict[str, Vocabulary], school: re.Pattern,
+def _fit(role: str, col: _Column, vocab: dict[str, Vocabulary], school: re.Pattern,
          with_question: bool) -> tuple[float, float, Note]:
     """How well a column's answers fit a role: (strong share, plausible share, evidence).
 
@@ -466,7 +466,7 @@ def _metadata(rec: Recognition, cb: Codebook, file_map: FileMap) -> None:
         if not col.answered:
             continue
         for role in open_roles:
-            strong, plausible, said = _fit(role, col, cb, vocab, school, role in heard)
+            strong, plausible, said = _fit(role, col, vocab, school, role in heard)
             if role in heard and plausible >= _PLAUSIBLE:
                 q = Note(f"question text ({', '.join(map(repr, heard[role]))})",
                          f"vraagtekst ({', '.join(map(repr, heard[role]))})")
