@@ -198,3 +198,21 @@ def test_report_never_replaces_inputs_or_foreign_folders(tmp_path):
     empty = tmp_path / "leeg"
     empty.mkdir()
     assert (build_report([data], empty, progress=False, notebooks=False) / "tables.xlsx").exists()
+
+
+def test_single_team_form_gives_a_report_of_what_it_can(tmp_path):
+    """A team's own form asks no leerlab, school or level: the report holds what needs none of them."""
+    from conftest import export_frame
+
+    frame = export_frame(an.load_codebook(), n=12).drop(columns=["Leerlab", "School", "Niveau"])
+    frame.to_csv(tmp_path / "team.csv", index=False)
+    survey = an.load(tmp_path / "team.csv")
+    assert survey.absent == ["leerlab", "partner", "sector", "level"]
+    with pytest.raises(an.MissingColumnError, match=r"these data have no leerlab: no row has a value .* "
+                                                    r"--metadata leerlab=\.\.\."):
+        an.condition_means(survey, by=["leerlab"])
+    assert len(an.condition_means(survey, by=["wave"])) == 5
+    out = build_report([tmp_path / "team.csv"], tmp_path / "rapport", notebooks=False, progress=False)
+    assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == [
+        "uitleg kolommen", "betrouwbaarheid", "stellingen betrouwbaarheid", "uitgesloten rijen"]
+    assert {p.stem for p in (out / "figures").iterdir()} == {"likert_stellingen"}

@@ -9,7 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import sample
 from .codebook import Codebook, load_codebook
-from .errors import AnalyseError, CodebookError, SurveyError
+from .errors import AnalyseError, CodebookError, MissingColumnError, SurveyError
 from .loading import load
 from .survey import Survey
 from .stats import *  # noqa: F403  (one function per statistic, re-exported)
@@ -35,6 +35,7 @@ __all__ = [
     "AnalyseError",
     "Codebook",
     "CodebookError",
+    "MissingColumnError",
     "Survey",
     "SurveyError",
     "load",

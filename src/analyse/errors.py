@@ -7,7 +7,7 @@ alone, without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["AnalyseError", "CodebookError", "SurveyError"]
+__all__ = ["AnalyseError", "CodebookError", "SurveyError", "MissingColumnError"]
 
 
 class AnalyseError(ValueError):
@@ -34,3 +34,13 @@ class SurveyError(AnalyseError):
         where = ", ".join(parts)
         super().__init__(f"{where}: {message}" if where else message)
         self.file, self.row, self.column, self.value = file, row, column, value
+
+
+class MissingColumnError(AnalyseError):
+    """An analysis groups by a metadata column that has no value at all (the form did not ask it)."""
+
+    def __init__(self, column: str):
+        super().__init__(f"these data have no {column}: no row has a value (the form did not ask it). Give it when "
+                         f"loading (metadata={{'{column}': ...}}, --metadata {column}=..., or map the column that "
+                         f"holds it: --column 'HEADER={column}'), or leave {column!r} out of this analysis")
+        self.column = column

@@ -51,41 +51,49 @@ NOTEBOOKS = [
     ("06_metingen_vergelijken", "Metingen vergelijken", "Comparing waves"),
 ]
 
-# (key, Dutch sheet, English sheet, analysis). Every analysis is split by wave.
-_TABLES: list[tuple[str, str, str, Callable[[Survey, int], pd.DataFrame]]] = [
-    ("means_leerlab", "gemiddelden leerlab", "means leerlab",
+# (key, Dutch sheet, English sheet, the metadata it groups by, analysis). Every analysis is split by wave.
+_TABLES: list[tuple[str, str, str, set[str], Callable[[Survey, int], pd.DataFrame]]] = [
+    ("means_leerlab", "gemiddelden leerlab", "means leerlab", {"leerlab"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab"], min_n=m)),
-    ("means_partner", "gemiddelden partner", "means partner",
+    ("means_partner", "gemiddelden partner", "means partner", {"leerlab", "partner"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab", "partner"], min_n=m)),
-    ("means_level", "gemiddelden niveau", "means level",
+    ("means_level", "gemiddelden niveau", "means level", {"leerlab", "level"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab", "level"], min_n=m)),
-    ("means_items", "stellingen", "statements",
+    ("means_items", "stellingen", "statements", {"leerlab"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab"], items=True, min_n=m)),
-    ("reliability", "betrouwbaarheid", "reliability",
+    ("reliability", "betrouwbaarheid", "reliability", set(),
      lambda s, m: stats.reliability(s, by=["wave"], min_n=m)),
-    ("item_statistics", "stellingen betrouwbaarheid", "item statistics",
+    ("item_statistics", "stellingen betrouwbaarheid", "item statistics", set(),
      lambda s, m: stats.item_statistics(s, by=["wave"], min_n=m)),
-    ("agreement", "overeenstemming partners", "partner agreement",
+    ("agreement", "overeenstemming partners", "partner agreement", {"leerlab", "partner", "sector"},
      lambda s, m: stats.agreement(s, within=["wave", "leerlab"], min_n=m)),
-    ("level_nodes", "8-tje knopen", "8-tje nodes",
+    ("level_nodes", "8-tje knopen", "8-tje nodes", {"leerlab", "partner", "sector", "level"},
      lambda s, m: stats.level_nodes(s, within=["wave", "leerlab"], min_n=m)),
-    ("level_gaps", "8-tje verschillen", "8-tje gaps",
+    ("level_gaps", "8-tje verschillen", "8-tje gaps", {"leerlab", "partner", "sector", "level"},
      lambda s, m: stats.level_gaps(s, within=["wave", "leerlab"], min_n=m)),
-    ("success_factors", "succesfactoren", "success factors",
+    ("success_factors", "succesfactoren", "success factors", {"leerlab"},
      lambda s, m: stats.success_factors(s, by=["wave", "leerlab"], min_n=m)),
-    ("wave_change", "verandering metingen", "change between waves",
+    ("wave_change", "verandering metingen", "change between waves", {"leerlab"},
      lambda s, m: stats.wave_change(s, by=["leerlab"], min_n=m)),
 ]
+#: The metadata each notebook groups by: a notebook is skipped when the data lack one.
+_NOTEBOOK_NEEDS = {"03_partners_en_niveaus": {"leerlab", "partner", "sector", "level"},
+                   "04_leerlabs_vergelijken": {"leerlab", "level"}, "05_succesfactoren": {"leerlab"},
+                   "06_metingen_vergelijken": {"leerlab"}}
 
 
 def compute_tables(survey: Survey, *, min_n: int = MIN_GROUP_SIZE) -> dict[str, pd.DataFrame]:
     """Every analysis of the report as a tidy table, keyed as in the report.
 
     The wave comparison is included only when the survey has more than one
-    wave. Groups smaller than ``min_n`` carry NaN estimates and a note.
+    wave; an analysis that groups by a metadata column the data lack
+    (:attr:`Survey.absent`: the form did not ask it) is left out. Groups
+    smaller than ``min_n`` carry NaN estimates and a note.
     """
     multi_wave = survey.responses["wave"].nunique() > 1
-    return {key: fn(survey, min_n) for key, _, _, fn in _TABLES if key != "wave_change" or multi_wave}
+    absent = set(survey.absent)
+    return {key: fn(survey, min_n) for key, _, _, needs, fn in _TABLES
+            if (key != "wave_change" or multi_wave) and not needs & absent}
 
 
 def _column_notes(lang: str) -> dict[str, str]:
@@ -97,7 +105,7 @@ def _column_notes(lang: str) -> dict[str, str]:
 def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str = "nl",
                  excluded: pd.DataFrame | None = None) -> Path:
     """Write the tables to one workbook: a sheet per analysis and a sheet explaining the columns."""
-    names = {key: (nl if lang == "nl" else en) for key, nl, en, _ in _TABLES}
+    names = {key: (nl if lang == "nl" else en) for key, nl, en, _, _ in _TABLES}
     sheets = {names[key]: frame for key, frame in tables.items()}
     if excluded is not None:
         sheets["uitgesloten rijen" if lang == "nl" else "excluded rows"] = excluded
@@ -173,13 +181,15 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         if notebooks:
             executed = []
             (work / "notebooks").mkdir()
+            absent = set(survey.absent)
             for stem, _, _ in NOTEBOOKS:
                 bar.set_description(stem)
-                executed.append(_execute(stem, work / "notebooks", inputs=inputs, lang=lang, min_n=min_n,
-                                         wave=wave, columns=f"../{column_map.name}"))
+                if not _NOTEBOOK_NEEDS.get(stem, set()) & absent:
+                    executed.append(_execute(stem, work / "notebooks", inputs=inputs, lang=lang, min_n=min_n,
+                                             wave=wave, columns=f"../{column_map.name}"))
                 bar.update()
             bar.set_description("html")
-            _write_html(executed, work / "report.html", lang=lang)
+            _write_html(executed, work / "report.html", lang=lang, absent=sorted(absent))
             bar.update()
         (work / _MARKER).write_text("written by analyse report; the whole folder is replaced by the next run\n")
         _replace_folder(work, out)
@@ -240,8 +250,11 @@ img{max-width:100%;height:auto}pre{white-space:pre-wrap;font-size:.85em;backgrou
 """
 
 
-def _write_html(executed: list[Path], path: Path, *, lang: str) -> Path:
-    """One self-contained page: no scripts, no external resources, figures embedded."""
+def _write_html(executed: list[Path], path: Path, *, lang: str, absent: list[str] = ()) -> Path:
+    """One self-contained page: no scripts, no external resources, figures embedded.
+
+    When the data lack metadata (``absent``), the page says which sections are left out and why.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -255,6 +268,13 @@ def _write_html(executed: list[Path], path: Path, *, lang: str) -> Path:
         nav.append(f'<a href="#{stem}">{html.escape(titles[stem])}</a>')
         sections.append(f'<section id="{stem}">{body}</section>')
     title = "Reflecteren op samenwerking - rapport" if lang == "nl" else "Reflecting on collaboration - report"
+    if absent:
+        left_out = ", ".join(titles[s] for s, _, _ in NOTEBOOKS if _NOTEBOOK_NEEDS.get(s, set()) & set(absent))
+        sections.insert(0, "<p>" + html.escape(
+            f"Deze gegevens hebben geen {', '.join(absent)} (het formulier vroeg er niet naar); daarom ontbreekt: "
+            f"{left_out}." if lang == "nl" else
+            f"These data have no {', '.join(absent)} (the form did not ask it); left out therefore: {left_out}.")
+            + "</p>")
     page = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{_CSS}</style></head><body><h1>{title}</h1><nav>{''.join(nav)}</nav>"
             f"{''.join(sections)}</body></html>")

@@ -59,6 +59,11 @@ class Survey:
     def __len__(self) -> int:
         return len(self.responses)
 
+    @property
+    def absent(self) -> list[str]:
+        """Metadata columns without a value in any row (the form did not ask them): no analysis groups by them."""
+        return [c for c in ("leerlab", "partner", "sector", "level") if self.responses[c].isna().all()]
+
     def report(self) -> LoadReport:
         """The load report: files, layout, rows read/kept/excluded by reason, columns."""
         if self._report is None:

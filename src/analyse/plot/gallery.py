@@ -16,23 +16,29 @@ __all__ = ["figure_makers", "render_all"]
 
 
 def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE) -> list[tuple[str, Callable]]:
-    """(file name, factory) of every figure, in reading order; the wave change only with several waves."""
+    """(file name, factory) of every figure, in reading order.
+
+    The wave change only with several waves; a figure that groups by a metadata
+    column the data lack (:attr:`Survey.absent`) is left out.
+    """
     kw = {"lang": lang, "min_n": min_n}
-    makers = [
-        ("profiel_leerlabs", lambda: profiles.condition_profile(survey, hue="leerlab", **kw)),
-        ("profiel_niveaus", lambda: profiles.condition_profile(survey, hue="level", **kw)),
-        ("heatmap_leerlabs", lambda: profiles.leerlab_heatmap(survey, **kw)),
-        ("heatmap_partners", lambda: profiles.leerlab_heatmap(survey, rows="partner", **kw)),
-        ("likert_stellingen", lambda: likert.likert_bars(survey, lang=lang)),
-        ("achtje_alle_leerlabs", lambda: eight.eight_grid(survey, **kw)),
-        ("succesfactoren", lambda: factors.success_factor_chart(survey, **kw)),
+    eight_tje = {"leerlab", "partner", "sector", "level"}
+    makers = [  # (name, the metadata it groups by, factory)
+        ("profiel_leerlabs", {"leerlab"}, lambda: profiles.condition_profile(survey, hue="leerlab", **kw)),
+        ("profiel_niveaus", {"level"}, lambda: profiles.condition_profile(survey, hue="level", **kw)),
+        ("heatmap_leerlabs", {"leerlab"}, lambda: profiles.leerlab_heatmap(survey, **kw)),
+        ("heatmap_partners", {"leerlab", "partner"}, lambda: profiles.leerlab_heatmap(survey, rows="partner", **kw)),
+        ("likert_stellingen", set(), lambda: likert.likert_bars(survey, lang=lang)),
+        ("achtje_alle_leerlabs", eight_tje, lambda: eight.eight_grid(survey, **kw)),
+        ("succesfactoren", {"leerlab"}, lambda: factors.success_factor_chart(survey, **kw)),
     ]
     if survey.responses["wave"].nunique() > 1:
-        makers.append(("verandering_metingen", lambda: waves.wave_change(survey, **kw)))
+        makers.append(("verandering_metingen", {"leerlab"}, lambda: waves.wave_change(survey, **kw)))
     for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
-        makers.append((f"partnerblad_{leerlab.lower()}",
+        makers.append((f"partnerblad_{leerlab.lower()}", eight_tje,
                        lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw)))
-    return makers
+    absent = set(survey.absent)
+    return [(name, make) for name, needs, make in makers if not needs & absent]
 
 
 def render_all(survey: Survey, folder: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..codebook import Codebook
+from ..errors import MissingColumnError
 from ..survey import Survey
 
 __all__ = ["MIN_GROUP_SIZE", "as_survey", "as_by", "group_codes", "gsum", "holm", "quiet",
@@ -55,6 +56,9 @@ def group_codes(df: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, pd.D
     cols = list(cols)
     if not cols:
         return np.zeros(len(df), dtype=np.int64), pd.DataFrame(index=range(1))
+    empty = [c for c in cols if len(df) and df[c].isna().all()]
+    if empty:  # a form that did not ask it: say so, rather than return no groups
+        raise MissingColumnError(empty[0])
     if all(isinstance(df[c].dtype, pd.CategoricalDtype) for c in cols):
         found = _categorical_group_codes(df, cols)
         if found is not None:
