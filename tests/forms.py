@@ -33,6 +33,11 @@ import pandas as pd
 import analyse as an
 from analyse.sample import _wave_frame
 
+# The platforms' own columns, as test_platforms lays them out (one list per platform).
+from test_platforms import LIME_META as LIME_BOOKKEEPING  # noqa: E402
+from test_platforms import QUALTRICS_META as QUALTRICS_BOOKKEEPING  # noqa: E402
+from test_platforms import SURVEYMONKEY_META as SURVEYMONKEY_BOOKKEEPING  # noqa: E402
+
 # The codebook as data (read-only): names and synonyms of leerlabs, levels and sectors.
 RAW = tomllib.loads(resources.files("analyse").joinpath("data/common_eye.toml").read_text(encoding="utf-8"))
 CONDITIONS = [c["code"] for c in RAW["conditions"]]
@@ -321,27 +326,6 @@ def google(truth, path, *, lang="nl", questions, order=None, overrides=None, see
                      extra_sheets={"Analyse" if lang == "nl" else "Summary": summary})
 
 
-QUALTRICS_BOOKKEEPING = [  # (row-1 id, row-2 label, ImportId)
-    ("StartDate", "Start Date", '{"ImportId":"startDate","timeZone":"Europe/Amsterdam"}'),
-    ("EndDate", "End Date", '{"ImportId":"endDate","timeZone":"Europe/Amsterdam"}'),
-    ("Status", "Response Type", '{"ImportId":"status"}'),
-    ("IPAddress", "IP Address", '{"ImportId":"ipAddress"}'),
-    ("Progress", "Progress", '{"ImportId":"progress"}'),
-    ("Duration (in seconds)", "Duration (in seconds)", '{"ImportId":"duration"}'),
-    ("Finished", "Finished", '{"ImportId":"finished"}'),
-    ("RecordedDate", "Recorded Date", '{"ImportId":"recordedDate","timeZone":"Europe/Amsterdam"}'),
-    ("ResponseId", "Response ID", '{"ImportId":"_recordId"}'),
-    ("RecipientLastName", "Recipient Last Name", '{"ImportId":"recipientLastName"}'),
-    ("RecipientFirstName", "Recipient First Name", '{"ImportId":"recipientFirstName"}'),
-    ("RecipientEmail", "Recipient Email", '{"ImportId":"recipientEmail"}'),
-    ("ExternalReference", "External Data Reference", '{"ImportId":"externalDataReference"}'),
-    ("LocationLatitude", "Location Latitude", '{"ImportId":"locationLatitude"}'),
-    ("LocationLongitude", "Location Longitude", '{"ImportId":"locationLongitude"}'),
-    ("DistributionChannel", "Distribution Channel", '{"ImportId":"distributionChannel"}'),
-    ("UserLanguage", "User Language", '{"ImportId":"userLanguage"}'),
-]
-
-
 def qualtrics(truth, path, *, values="numeric", lang="nl", questions, order=None, overrides=None, seed=1):
     """Qualtrics export: row 1 export tags, row 2 question text (matrix: ``Question - Statement``), row 3 ImportIds.
 
@@ -400,11 +384,6 @@ def qualtrics(truth, path, *, values="numeric", lang="nl", questions, order=None
     return save_xlsx(rows, path, sheet="Sheet0")
 
 
-LIME_BOOKKEEPING = [("id", "Response ID"), ("submitdate", "Date submitted"), ("lastpage", "Last page"),
-                    ("startlanguage", "Start language"), ("seed", "Seed"), ("startdate", "Date started"),
-                    ("datestamp", "Date last action"), ("ipaddr", "IP address"), ("refurl", "Referrer URL")]
-
-
 def limesurvey(truth, path, *, headings="full", answers="full", lang="nl", questions, order=None, overrides=None,
                seed=1):
     """LimeSurvey CSV export: UTF-8 with BOM, ``;``, every field quoted, CRLF and an extra CRLF at the end.
@@ -445,10 +424,6 @@ def limesurvey(truth, path, *, headings="full", answers="full", lang="nl", quest
     rows += [[head[b[0]][i] for b in LIME_BOOKKEEPING] + [date(table.at[i, t]) for t in order] for i in range(n)]
     return save_csv(rows, path, sep=";", encoding="utf-8-sig", newline="\r\n", quote_all=True,
                     trailing_newline=True)
-
-
-SURVEYMONKEY_BOOKKEEPING = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
-                            "Email Address", "First Name", "Last Name", "Custom Data 1"]
 
 
 def surveymonkey(truth, path, *, lang="nl", questions, order=None, overrides=None, seed=1):

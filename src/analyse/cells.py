@@ -81,7 +81,7 @@ class Columns:
 
     def blank(self, j: int) -> np.ndarray:
         """Boolean per row: the cell of column ``j`` is None, NaN or only whitespace (its text is NA)."""
-        return self.map(j, _is_blank, True, bool, if_plain=lambda u: False)
+        return self.map(j, is_blank, True, bool, if_plain=lambda u: False)
 
     def distinct(self, j: int) -> np.ndarray:
         """The distinct values of column ``j``; an Arrow column's may include values of rows cut off."""
@@ -136,9 +136,9 @@ class Columns:
             if not len(candidates):
                 break
             if j in first:
-                blank = self.map(j, _is_blank, True, bool)[candidates]
+                blank = self.map(j, is_blank, True, bool)[candidates]
             else:
-                blank = np.fromiter(map(_is_blank, self.values(candidates, j)), bool, len(candidates))
+                blank = np.fromiter(map(is_blank, self.values(candidates, j)), bool, len(candidates))
             candidates = candidates[blank]
         out = np.zeros(len(self), dtype=bool)
         out[candidates] = True
@@ -185,13 +185,13 @@ def _arrow_objects(arr) -> np.ndarray:
     return out
 
 
-def _is_blank(v) -> bool:
+def is_blank(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
 def cell_text(v) -> str:
     """A cell as shown; a whole float without '.0', as Excel shows it (fastexcel reads every number as float)."""
-    if _is_blank(v):
+    if is_blank(v):
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -215,7 +215,7 @@ def scores_from_cells(cols: Columns, j: int, cb: Codebook) -> tuple[np.ndarray, 
 
 def _answer(u, labels: dict[str, float], points: np.ndarray) -> tuple[float, str | None]:
     """Score and problem code (None = fine) of one distinct answer."""
-    if _is_blank(u):
+    if is_blank(u):
         return np.nan, None
     if isinstance(u, str):
         key = normalise(u)
@@ -242,7 +242,7 @@ def as_text(v):
     """A cell as stripped text, runs of whitespace as one space; NA for blanks; whole numbers without '.0'."""
     if type(v) is str:  # the common case first; str.split() splits on what re's \s matches
         return " ".join(v.split()) or pd.NA
-    if _is_blank(v):
+    if is_blank(v):
         return pd.NA
     if hasattr(v, "date") and hasattr(v, "isoformat"):
         return v.date().isoformat() if hasattr(v, "hour") and not (v.hour or v.minute or v.second) else v.isoformat()

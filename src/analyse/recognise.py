@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cells import EMAIL, IPV4, Columns, Vocabulary, as_text
+from .cells import EMAIL, IPV4, Columns, Vocabulary, is_blank, as_text
 from .codebook import Codebook, normalise
 from .colmap import FileMap, toml_string
 from .dates import looks_like_dates
@@ -58,6 +58,9 @@ _FUZZY_MIN, _FUZZY_MARGIN, _FUZZY_MIN_LENGTH = 0.88, 0.03, 15
 _ANSWERS, _QUESTION, _BOTH = 1, 2, 3
 # A role is read from a column's answers when at least this share of its answered rows fits.
 _STRONG, _PLAUSIBLE = 0.9, 0.5
+# At most this many different answers in a leerlab, level or sector column (spellings included), and a
+# wave column: more, and the column is free text or codes, whatever its question says.
+_MAX_CHOICES, _MAX_WAVES = 200, 20
 # Wave labels forms use: "Meting 2", "T1", "nulmeting", "2e meting", "Wave 3".
 _WAVE_LABEL = re.compile(r"(?:(?:meting|meetmoment|wave|ronde|peiling|golf|time|tijdstip|t)\s*-?\s*\d{1,2}[a-z]?"
                          r"|\d{1,2}\s*(?:e|ste|de)\s+meting|nulmeting|voormeting|beginmeting|tussenmeting"
@@ -335,32 +338,36 @@ def _personal_by_content(rec: Recognition) -> None:
 
 @dataclass
 class _Column:
-    """The distinct answers of one column, for the role tests."""
+    """The distinct answers of one column, for the role tests (at most ``_SAMPLE`` of them)."""
 
     raw: list          # distinct non-blank values as read
     texts: list[str]   # the same as text
     rows: np.ndarray   # rows per distinct value
-
-    @property
-    def answered(self) -> int:
-        return int(self.rows.sum())
+    distinct: int      # distinct non-blank values in the whole column
+    answered: int      # non-blank rows in the whole column
 
     def share(self, fits: list[bool]) -> float:
-        """Share of the answered rows whose answer fits."""
-        return float(self.rows[np.asarray(fits, dtype=bool)].sum() / self.answered) if self.answered else 0.0
+        """Share of the answered rows (of the values looked at) whose answer fits."""
+        looked = self.rows.sum()
+        return float(self.rows[np.asarray(fits, dtype=bool)].sum() / looked) if looked else 0.0
 
     def examples(self, k: int = 4) -> str:
         top = np.argsort(-self.rows, kind="stable")[:k]
-        more = ", …" if len(self.texts) > k else ""
+        more = ", …" if self.distinct > k else ""
         return ", ".join(repr(self.texts[i]) for i in top) + more
+
+
+# Distinct answers looked at per column: enough to judge a column of codes or free text by its kind,
+# while a column of 100,000 different codes costs no more than one of a thousand.
+_SAMPLE = 1000
 
 
 def _answers(body: Columns, j: int) -> _Column:
     uniques, rows = body.tally(j)
-    texts = [as_text(u) for u in uniques]
-    keep = [t is not pd.NA for t in texts]
-    return _Column([u for u, k in zip(uniques, keep) if k], [t for t, k in zip(texts, keep) if k],
-                   rows[np.asarray(keep, dtype=bool)])
+    blank = np.fromiter(map(is_blank, uniques), bool, len(uniques))
+    uniques, rows = uniques[~blank], rows[~blank]
+    texts = [as_text(u) for u in uniques[:_SAMPLE]]
+    return _Column(list(uniques[:_SAMPLE]), texts, rows[:_SAMPLE], len(uniques), int(rows.sum()))
 
 
 def question_words(norm: str, words: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -393,38 +400,43 @@ def question_words(norm: str, words: dict[str, list[str]]) -> dict[str, list[str
 
 
 def _fit(role: str, col: _Column, vocab: dict[str, Vocabulary], school: re.Pattern,
-         with_question: bool) -> tuple[float, float, Note]:
+         asked: bool) -> tuple[float, float, Note]:
     """How well a column's answers fit a role: (strong share, plausible share, evidence).
 
     The strong share decides a role from the answers alone; the plausible
-    share only backs up a question text that names the role.
+    share only backs up a question text that names the role (``asked``).
+    Every test looks at the distinct answers, and only where their number fits
+    the role: a column of thousands of different answers is no choice question.
     """
-    n = col.answered
+    n, k = col.answered, col.distinct
     if role in vocab:
-        named = [len(vocab[role].codes(t)) == 1 for t in col.texts]
-        share = col.share(named)
-        k = int(round(share * n))
-        return share, share, Note(f"{k} of {n} answers name a {role}", f"{k} van {n} antwoorden noemen een {role}")
+        if k > _MAX_CHOICES:
+            return 0.0, 0.0, Note("too many different answers", "te veel verschillende antwoorden")
+        share = col.share([len(vocab[role].codes(t)) == 1 for t in col.texts])
+        hits = int(round(share * n))
+        return share, share, Note(f"{hits} of {n} answers name a {role}",
+                                  f"{hits} van {n} antwoorden noemen een {role}")
     if role == "wave":
-        labels = [bool(_WAVE_LABEL.fullmatch(normalise(t))) for t in col.texts]
-        dates = looks_like_dates(col.raw) and (with_question or _date_only(col.raw))
-        few = len(col.texts) <= 20
-        strong = 1.0 if dates and few else col.share(labels) if few else 0.0
-        short = col.share([len(t) <= 30 for t in col.texts]) if few else 0.0
+        if k > _MAX_WAVES:
+            return 0.0, 0.0, Note("too many different answers", "te veel verschillende antwoorden")
+        dates = looks_like_dates(col.raw) and (asked or _date_only(col.raw))
+        strong = 1.0 if dates else col.share([bool(_WAVE_LABEL.fullmatch(normalise(t))) for t in col.texts])
+        short = col.share([len(t) <= 30 for t in col.texts])
         what = Note("dates", "datums") if dates else Note(f"wave labels ({col.examples()})",
                                                          f"meetmomenten ({col.examples()})")
         return strong, max(strong, short), what
     if role == "partner":
-        few = len(col.texts) <= max(12, n // 2)
-        short = col.share([len(t) <= 80 and not _is_number(t) for t in col.texts]) if few else 0.0
-        schools = sum(bool(school.search(normalise(t))) for t in col.texts) / max(len(col.texts), 1)
+        if k > max(_MAX_CHOICES, n // 2):
+            return 0.0, 0.0, Note("too many different answers", "te veel verschillende antwoorden")
+        short = col.share([len(t) <= 80 and not _is_number(t) for t in col.texts])
+        schools = sum(bool(school.search(normalise(t))) for t in col.texts) / max(k, 1)
         leerlabs = col.share([len(vocab["leerlab"].codes(t)) == 1 for t in col.texts])
         strong = short if schools >= 0.5 and leerlabs < _PLAUSIBLE else 0.0
         return strong, short, Note(f"school names ({col.examples()})", f"schoolnamen ({col.examples()})")
     # respondent_id: short codes, nearly all different; read from a question text only
-    codes = [len(t) <= 40 and t.count(" ") <= 1 for t in col.texts]
-    unique = len(col.texts) / n if n else 0.0
-    plausible = col.share(codes) if unique >= 0.8 else 0.0
+    if not asked or k < 0.8 * n:
+        return 0.0, 0.0, Note(f"codes ({col.examples()})", f"codes ({col.examples()})")
+    plausible = col.share([len(t) <= 40 and t.count(" ") <= 1 for t in col.texts])
     return 0.0, plausible, Note(f"codes ({col.examples()})", f"codes ({col.examples()})")
 
 
