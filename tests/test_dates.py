@@ -1,6 +1,5 @@
 """Wave dates: every notation of a day to one ISO string, and the problems named exactly."""
 
-import time
 from datetime import date, datetime
 
 import numpy as np
@@ -236,12 +235,10 @@ def test_the_text_length_bound_is_64_characters():
     ("12-3-" * 200_000)[:1_000_000],
     ("1" * 500_000 + "-" * 500_000),
 ])
-def test_long_text_returns_at_once(value):
-    # guards against catastrophic backtracking, should the length bound ever go
-    start = time.perf_counter()
+def test_long_text_is_not_a_date(value):
+    # Long text is refused before any pattern runs (a backtracking pattern would hang here).
     assert one(value) == (None, "not_a_date")
     assert looks_like_dates([value]) is False
-    assert time.perf_counter() - start < 0.5
 
 
 # ---------------------------------------------------------------- looks_like_dates

@@ -1,6 +1,5 @@
 """Recognition of metadata from question texts and answers; column maps; metadata given for every row."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from conftest import export_frame
@@ -284,3 +283,12 @@ def test_write_map_never_overwrites_an_input(tmp_path, codebook, capsys):
     assert cli_main(["check", str(tmp_path), "--write-map", str(path)]) == 1
     assert "--write-map names an input file" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_huge_answer_is_looked_at_in_part(tmp_path, codebook):
+    frame = question_form(codebook)
+    frame["Wat wil je de organisatie nog meegeven?"] = ["x" * 2_000_000] + ["kort"] * 5
+    path = tmp_path / "x.csv"
+    frame.to_csv(path, index=False)
+    s = an.load(path)  # the role tests read the first 500 characters of an answer
+    assert "Wat wil je de organisatie nog meegeven?" in s.report().files[0].ignored

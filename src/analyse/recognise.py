@@ -31,7 +31,6 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from .cells import EMAIL, IPV4, Columns, Vocabulary, is_blank, as_text
 from .codebook import Codebook, normalise
@@ -360,13 +359,15 @@ class _Column:
 # Distinct answers looked at per column: enough to judge a column of codes or free text by its kind,
 # while a column of 100,000 different codes costs no more than one of a thousand.
 _SAMPLE = 1000
+# Characters of an answer looked at: a metadata answer is a few words; a pasted essay costs no more than that.
+_LONGEST = 500
 
 
 def _answers(body: Columns, j: int) -> _Column:
     uniques, rows = body.tally(j)
     blank = np.fromiter(map(is_blank, uniques), bool, len(uniques))
     uniques, rows = uniques[~blank], rows[~blank]
-    texts = [as_text(u) for u in uniques[:_SAMPLE]]
+    texts = [as_text(u)[:_LONGEST] for u in uniques[:_SAMPLE]]
     return _Column(list(uniques[:_SAMPLE]), texts, rows[:_SAMPLE], len(uniques), int(rows.sum()))
 
 
