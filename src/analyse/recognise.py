@@ -489,9 +489,7 @@ def _metadata(rec: Recognition, cb: Codebook, file_map: FileMap) -> None:
                     evidence[j, role] = (_QUESTION, q)
             elif strong >= _STRONG and not (set(heard) - {role}):
                 evidence[j, role] = (_ANSWERS, Note(f"answers: {said}", f"antwoorden: {said.nl}"))
-    decided, unclear = _assign(evidence, open_roles)
-    for role in constants:
-        decided.pop(role, None), unclear.pop(role, None)
+    decided, unclear = _assign({k: v for k, v in evidence.items() if k[1] not in constants}, open_roles)
     if unclear:
         _refuse_unclear(rec, unclear, evidence, answers)
     how = {_ANSWERS: "answers", _QUESTION: "question", _BOTH: "question+answers"}
