@@ -19,8 +19,8 @@ from .codebook import Codebook, normalise
 from .load_report import Note
 from .reading import RawTable
 
-__all__ = ["HeaderRows", "header_rows", "header_variants", "strip_lime_code", "comment_condition", "layout",
-           "col_letter", "dual_scale"]
+__all__ = ["HeaderRows", "header_rows", "header_text", "header_variants", "strip_lime_code", "is_lime_code",
+           "comment_condition", "layout", "col_letter", "dual_scale"]
 
 # Layouts told apart by header names (normalised); the first whose names are all present wins.
 _LAYOUTS = [

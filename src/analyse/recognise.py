@@ -38,7 +38,7 @@ from .colmap import FileMap, toml_string
 from .dates import looks_like_dates
 from .errors import SurveyError
 from .headers import (HeaderRows, col_letter, comment_condition, dual_scale, header_rows, header_variants,
-                      strip_lime_code)
+                      is_lime_code, strip_lime_code)
 from .load_report import Note, Recognised
 from .reading import RawTable
 
@@ -60,6 +60,7 @@ _STRONG, _PLAUSIBLE = 0.9, 0.5
 # At most this many different answers in a leerlab, level or sector column (spellings included), and a
 # wave column: more, and the column is free text or codes, whatever its question says.
 _MAX_CHOICES, _MAX_WAVES = 200, 20
+_TOO_MANY = Note("too many different answers", "te veel verschillende antwoorden")
 # Wave labels forms use: "Meting 2", "T1", "nulmeting", "2e meting", "Wave 3".
 _WAVE_LABEL = re.compile(r"(?:(?:meting|meetmoment|wave|ronde|peiling|golf|time|tijdstip|t)\s*-?\s*\d{1,2}[a-z]?"
                          r"|\d{1,2}\s*(?:e|ste|de)\s+meting|nulmeting|voormeting|beginmeting|tussenmeting"
@@ -135,8 +136,6 @@ def _find_header(t: RawTable, cb: Codebook, file_map: FileMap, fuzzy: bool):
 
 def _refuse_unmatched(file: str, candidates: list[RawTable]):
     """No statement found: say why as precisely as the headers allow."""
-    from .headers import is_lime_code
-
     first_rows = [normalise(c) for t in candidates for c in t.head[:10].ravel() if isinstance(c, str)]
     if sum(is_lime_code(c) for c in first_rows) >= 3:
         raise SurveyError("the headers are LimeSurvey question codes only (such as 'G1Q1[SQ001]'), which cannot be "
@@ -412,14 +411,14 @@ def _fit(role: str, col: _Column, vocab: dict[str, Vocabulary], school: re.Patte
     n, k = col.answered, col.distinct
     if role in vocab:
         if k > _MAX_CHOICES:
-            return 0.0, 0.0, Note("too many different answers", "te veel verschillende antwoorden")
+            return 0.0, 0.0, _TOO_MANY
         share = col.share([len(vocab[role].codes(t)) == 1 for t in col.texts])
         hits = int(round(share * n))
         return share, share, Note(f"{hits} of {n} answers name a {role}",
                                   f"{hits} van {n} antwoorden noemen een {role}")
     if role == "wave":
         if k > _MAX_WAVES:
-            return 0.0, 0.0, Note("too many different answers", "te veel verschillende antwoorden")
+            return 0.0, 0.0, _TOO_MANY
         dates = looks_like_dates(col.raw) and (asked or _date_only(col.raw))
         strong = 1.0 if dates else col.share([bool(_WAVE_LABEL.fullmatch(normalise(t))) for t in col.texts])
         short = col.share([len(t) <= 30 for t in col.texts])
@@ -428,7 +427,7 @@ def _fit(role: str, col: _Column, vocab: dict[str, Vocabulary], school: re.Patte
         return strong, max(strong, short), what
     if role == "partner":
         if k > max(_MAX_CHOICES, n // 2):
-            return 0.0, 0.0, Note("too many different answers", "te veel verschillende antwoorden")
+            return 0.0, 0.0, _TOO_MANY
         short = col.share([len(t) <= 80 and not _is_number(t) for t in col.texts])
         schools = sum(bool(school.search(normalise(t))) for t in col.texts) / max(k, 1)
         leerlabs = col.share([len(vocab["leerlab"].codes(t)) == 1 for t in col.texts])
