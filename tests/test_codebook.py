@@ -40,7 +40,7 @@ def test_statements_match_domain_document(codebook):
     domain = Path(__file__).parents[1].parent / "shared" / "DOMAIN.md"
     if not domain.exists():
         pytest.skip("shared/DOMAIN.md is not beside the repository")
-    rows = dict(re.findall(r"^\| (\w+_\d) \| (.+?) \|$", domain.read_text(encoding="utf-8"), flags=re.M))
+    rows = dict(re.findall(r"^\| (\w+_\d) \| (.+?) \|$", domain.read_text(encoding="utf-8"), flags=re.MULTILINE))
     assert rows == dict(zip(codebook.items["code"], codebook.items["nl"]))
 
 
@@ -91,7 +91,7 @@ def test_four_point_scale_codebook(tmp_path):
         t = t.replace("agree = [4, 5]", "agree = [3, 4]")
         t = re.sub(r"\[scale\.labels\].*?\[scale\.point_labels\]",
                    '[scale.labels]\n"Oneens" = 1\n"Enigszins oneens" = 2\n"Enigszins eens" = 3\n"Eens" = 4\n'
-                   "[scale.point_labels]", t, flags=re.S)
+                   "[scale.point_labels]", t, flags=re.DOTALL)
         t = t.replace('nl = ["Helemaal mee oneens", "Mee oneens", "Neutraal", "Mee eens", "Helemaal mee eens"]',
                       'nl = ["Oneens", "Enigszins oneens", "Enigszins eens", "Eens"]')
         t = t.replace('en = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]',
@@ -226,7 +226,7 @@ def _sub(old, new):
     return edit
 
 
-LEVELS = re.compile(r"\[\[levels\]\].*?(?=\[\[sectors\]\])", re.S)
+LEVELS = re.compile(r"\[\[levels\]\].*?(?=\[\[sectors\]\])", re.DOTALL)
 
 
 @pytest.mark.parametrize("edit, message", [
@@ -280,10 +280,43 @@ LEVELS = re.compile(r"\[\[levels\]\].*?(?=\[\[sectors\]\])", re.S)
      "[questions] level must be a list of strings, not the string 'functie'"),
     (lambda t: 'levels = ["bestuurlijk"]\n' + LEVELS.sub("", t),
      "[[levels]] entry 1 must be a table with code, nl, en, not the string 'bestuurlijk'"),
-    (lambda t: 'sectors = "vmbo"\n' + re.sub(r"\[\[sectors\]\].*?(?=# -+ leerlabs)", "", t, flags=re.S),
+    (lambda t: 'sectors = "vmbo"\n' + re.sub(r"\[\[sectors\]\].*?(?=# -+ leerlabs)", "", t, flags=re.DOTALL),
      "the codebook needs a non-empty [[sectors]] list, not the string 'vmbo'"),
 ])
 def test_wrong_types_are_refused_with_their_key(tmp_path, edit, message):
     path = _custom(tmp_path, edit)
     with pytest.raises(CodebookError, match=re.escape(f"{path}: {message}")):
         an.load_codebook(path)
+
+
+@pytest.mark.parametrize("code, problem", [
+    ("x/../../elders/bestand", "holds a slash or backslash"),
+    ("a\\\\b", "holds a slash or backslash"),
+    ("..", "holds '..'"),
+    (".verborgen", "starts with a dot"),
+    ("CON", "is a name Windows reserves"),
+    ("lpt1.txt", "is a name Windows reserves"),
+    ("g" * 65, "is longer than 64 characters"),
+    ("Gr\\u0000oen", "cannot be printed"),
+])
+def test_codes_that_cannot_be_file_names_are_refused(tmp_path, code, problem):
+    """Codes name figures: one that could reach outside the report folder is refused, naming it."""
+    path = _custom(tmp_path, lambda t: t.replace('code = "Groen"', f'code = "{code}"', 1))
+    with pytest.raises(CodebookError, match=r"\[\[leerlabs\]\] entry 2: code .* " + re.escape(problem)):
+        an.load_codebook(path)
+
+
+def test_codebook_that_is_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_bytes(DEFAULT.read_text(encoding="utf-8").encode("cp1252", "replace") + b"\n# caf\xe9\n")
+    with pytest.raises(CodebookError, match=re.escape(f"{path}: the codebook is not UTF-8 text")):
+        an.load_codebook(path)
+
+
+def test_figure_names_stay_in_their_folder():
+    from analyse.plot.gallery import safe_name
+
+    for code in ("x/../../elders/bestand", "..", ".a", "CON", "a\\b", "é" * 200):
+        name = safe_name("partnerblad", code)
+        assert "/" not in name and "\\" not in name and not name.startswith(".") and len(name) <= 80
+    assert safe_name("CON") == "con_"

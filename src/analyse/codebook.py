@@ -331,10 +331,31 @@ def _entries(raw: dict, key: str, source: str) -> pd.DataFrame:
         row = dict(row)
         for k, kind in required.items():
             _checked(row, k, kind, where, source)
+        if "code" in required:
+            _check_code(row["code"], f"[[{key}]] entry {i}", source)
         for k, (kind, default) in optional.items():
             _checked(row, k, kind, where, source, default())
         out.append(row)
     return pd.DataFrame(out)
+
+
+# Names Windows reserves for devices, with or without an extension: a file of that name cannot be made.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+MAX_CODE_LENGTH = 64
+
+
+def _check_code(code: str, where: str, source: str) -> None:
+    """Refuse a code that cannot safely be part of a file name (codes name figures and folders)."""
+    problem = ("holds a slash or backslash" if "/" in code or "\\" in code
+               else "holds '..'" if ".." in code
+               else "starts with a dot" if code.startswith(".")
+               else f"is longer than {MAX_CODE_LENGTH} characters" if len(code) > MAX_CODE_LENGTH
+               else "holds a character that cannot be printed" if not code.isprintable()
+               else "is a name Windows reserves for a device" if code.split(".")[0].strip().lower() in _RESERVED
+               else "")
+    if problem:
+        raise CodebookError(f"{source}: {where}: code {_short(code)} {problem}; codes become file names, "
+                            "so use letters, digits, spaces, '-' and '_'")
 
 
 def _check_unique(table: pd.DataFrame, key: str, what: str, source: str) -> None:
@@ -413,6 +434,9 @@ def _read_codebook(path: str | Path | None) -> Codebook:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise CodebookError(f"{source}: cannot read the codebook ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise CodebookError(f"{source}: the codebook is not UTF-8 text (byte {exc.start + 1} is not); "
+                                "save it as UTF-8") from None
         raw = _parse(text, source)
 
     tables = {key: _entries(raw, key, source) for key in _ENTRIES}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -12,7 +14,26 @@ from ..survey import Survey
 from . import eight, factors, likert, profiles, sheet, waves
 from ._theme import save, set_theme
 
-__all__ = ["figure_makers", "render_all"]
+__all__ = ["figure_makers", "render_all", "safe_name"]
+
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def safe_name(*parts: str, max_length: int = 80) -> str:
+    """One file name (without suffix) from ``parts``, safe on every file system.
+
+    Codes come from a researcher's codebook, so a name may hold anything: it is
+    reduced to lower-case ASCII letters, digits, '-' and '_', can never name a
+    folder ('/', '..') or be hidden, and is never a device name Windows reserves.
+
+    >>> safe_name("partnerblad", "Zorg & Welzijn")
+    'partnerblad_zorg_welzijn'
+    >>> safe_name("partnerblad", "x/../../elders")
+    'partnerblad_x_elders'
+    """
+    text = unicodedata.normalize("NFKD", "_".join(parts)).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9-]+", "_", text.lower()).strip("_-")[:max_length].strip("_-") or "figuur"
+    return f"{name}_" if name in _RESERVED else name
 
 
 def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE) -> list[tuple[str, Callable]]:
@@ -35,7 +56,7 @@ def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SI
     if survey.responses["wave"].nunique() > 1:
         makers.append(("verandering_metingen", {"leerlab"}, lambda: waves.wave_change(survey, **kw)))
     for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
-        makers.append((f"partnerblad_{leerlab.lower()}", eight_tje,
+        makers.append((safe_name("partnerblad", leerlab), eight_tje,
                        lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw)))
     absent = set(survey.absent)
     return [(name, make) for name, needs, make in makers if not needs & absent]
@@ -58,7 +79,7 @@ def render_all(survey: Survey, folder: str | Path, *, lang: str = "nl", min_n: i
         if only is not None and name not in only:
             continue
         try:
-            written += save(make(), Path(folder) / name, formats=formats, dpi=dpi)
+            written += save(make(), Path(folder) / safe_name(name), formats=formats, dpi=dpi)
         finally:
             plt.close("all")  # a report draws many figures; keep memory flat
     return written
