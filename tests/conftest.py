@@ -1,3 +1,6 @@
+import hashlib
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -6,6 +9,30 @@ import pytest
 import analyse as an
 
 matplotlib.use("Agg")
+
+ROOT = Path(__file__).parents[1]
+#: Inputs no test may change: a test that writes into them would hide a bug that overwrites a user's data.
+READ_ONLY = [ROOT / "data", ROOT / "tests" / "corpus", ROOT / "tests" / "fixtures", ROOT / "tests" / "reference"]
+
+
+def input_hashes(folders=READ_ONLY) -> dict[str, str]:
+    """sha256 of every file under ``folders`` (those that exist), keyed by its path relative to the repository."""
+    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()
+            and "__pycache__" not in p.parts}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def inputs_stay_unchanged():
+    """Fail the run when any test changed, added or deleted a file under the read-only inputs."""
+    before = input_hashes()
+    yield
+    after = input_hashes()
+    changed = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    deleted, added = sorted(before.keys() - after.keys()), sorted(after.keys() - before.keys())
+    if changed or deleted or added:
+        pytest.fail(f"the test run changed its read-only inputs: changed {changed}, deleted {deleted}, "
+                    f"added {added}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
