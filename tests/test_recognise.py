@@ -281,7 +281,7 @@ def test_write_map_never_overwrites_an_input(tmp_path, codebook, capsys):
     export_frame(codebook).to_csv(path, index=False)
     before = path.read_bytes()
     assert cli_main(["check", str(tmp_path), "--write-map", str(path)]) == 1
-    assert "--write-map names an input file" in capsys.readouterr().err
+    assert "--write-map is the input" in capsys.readouterr().err
     assert path.read_bytes() == before
 
 

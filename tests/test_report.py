@@ -30,8 +30,11 @@ def report(tmp_path_factory):
 
 
 def test_report_folder_contents(report):
-    assert sorted(p.name for p in report.iterdir()) == [".analyse-report", "excluded.csv", "figures", "kolommen.toml",
-                                                        "notebooks", "report.html", "tables.xlsx"]
+    assert sorted(p.name for p in report.iterdir()) == [".analyse-report", "figures", "kolommen.toml", "notebooks",
+                                                        "report.html", "tables.xlsx"]
+    private = report.with_name("rapport-intern")
+    assert sorted(p.name for p in private.iterdir()) == [".analyse-report", "01_inlezen_en_controleren.ipynb",
+                                                         "excluded.csv", "inlezen.txt"]
     # The map the load used, ready for the next wave: loading with it gives the same survey.
     again = an.load(SAMPLE, columns=report / "kolommen.toml")
     first = an.load(SAMPLE)
@@ -45,10 +48,12 @@ def test_report_folder_contents(report):
     for stem in stems:
         for fmt in ("png", "svg", "pdf"):
             assert (report / "figures" / f"{stem}.{fmt}").stat().st_size > 5_000
-    excluded = pd.read_csv(report / "excluded.csv")
+    excluded = pd.read_csv(private / "excluded.csv")
     assert sorted(excluded["reason"]) == ["duplicate_id", "fractional_score", "no_answers", "out_of_range",
                                           "unknown_leerlab"]
-    assert not list(report.parent.glob(".rapport.partial-*"))
+    assert not list(report.parent.glob(".rapport*.partial-*"))
+    assert "Techniek" in (private / "01_inlezen_en_controleren.ipynb").read_text(encoding="utf-8")
+    assert "Techniek" not in (report / "notebooks" / "01_inlezen_en_controleren.ipynb").read_text(encoding="utf-8")
 
 
 def test_tables_workbook(report):
@@ -56,8 +61,8 @@ def test_tables_workbook(report):
     tables = compute_tables(survey)
     wb = openpyxl.load_workbook(report / "tables.xlsx")
     assert wb.sheetnames[0] == "uitleg kolommen"
-    assert "verandering metingen" in wb.sheetnames and "uitgesloten rijen" in wb.sheetnames
-    assert len(wb.sheetnames) == len(tables) + 2
+    assert "verandering metingen" in wb.sheetnames and "uitgesloten rijen" not in wb.sheetnames
+    assert len(wb.sheetnames) == len(tables) + 1
     explain = pd.read_excel(report / "tables.xlsx", sheet_name="uitleg kolommen")
     assert explain["betekenis"].notna().all(), explain[explain["betekenis"].isna()]
     means = pd.read_excel(report / "tables.xlsx", sheet_name="gemiddelden leerlab")
@@ -158,8 +163,9 @@ def test_interrupted_run_leaves_the_old_report(tmp_path, monkeypatch):
 def test_english_tables_and_figures_without_notebooks(tmp_path):
     out = build_report([SAMPLE / "synthetisch_meting1_msforms.xlsx"], tmp_path / "en", lang="en", notebooks=False,
                        progress=False, min_n=16)
-    assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "columns.toml", "excluded.csv", "figures",
-                                                     "tables.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "columns.toml", "figures", "tables.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "en-intern").iterdir()) == [".analyse-report", "excluded.csv",
+                                                                          "load_report.txt"]
     sheets = openpyxl.load_workbook(out / "tables.xlsx").sheetnames
     assert sheets[0] == "columns explained" and "means leerlab" in sheets
     assert "change between waves" not in sheets  # one wave: no comparison
@@ -184,7 +190,7 @@ def test_report_never_replaces_inputs_or_foreign_folders(tmp_path):
     data = tmp_path / "exports"
     data.mkdir()
     shutil.copy(SAMPLE / "synthetisch_meting2_export.csv", data)
-    with pytest.raises(an.AnalyseError, match="holds the input"):
+    with pytest.raises(an.AnalyseError, match="--out is the input .* inputs are never overwritten"):
         build_report([data], data, progress=False, notebooks=False)
     with pytest.raises(an.AnalyseError, match="holds the input"):
         build_report([data / "synthetisch_meting2_export.csv"], data, progress=False, notebooks=False)
@@ -214,5 +220,5 @@ def test_single_team_form_gives_a_report_of_what_it_can(tmp_path):
     assert len(an.condition_means(survey, by=["wave"])) == 5
     out = build_report([tmp_path / "team.csv"], tmp_path / "rapport", notebooks=False, progress=False)
     assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == [
-        "uitleg kolommen", "betrouwbaarheid", "stellingen betrouwbaarheid", "uitgesloten rijen"]
+        "uitleg kolommen", "betrouwbaarheid", "stellingen betrouwbaarheid"]
     assert {p.stem for p in (out / "figures").iterdir()} == {"likert_stellingen"}

@@ -8,8 +8,12 @@ report it, with ``--debug`` output).
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import traceback
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -19,6 +23,11 @@ from .errors import AnalyseError
 __all__ = ["main"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # the shell's 128 + SIGINT, 128 + SIGTERM
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it cleans up as after Ctrl-C."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,17 +57,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--write-map", metavar="TOML", type=Path,
                        help="write what was recognised (every header, its meaning and the evidence) as a column "
                             "map to edit and reuse with --map")
+    check.add_argument("--force", action="store_true",
+                       help="replace an existing --excluded or --write-map file (inputs are never replaced)")
     check.add_argument("--strict", action="store_true", help="exit 1 when any row was excluded")
     check.set_defaults(run=_check)
 
     report = sub.add_parser(
         "report", help="the whole analysis: tables, figures, executed notebooks, one HTML page",
         description="Load and validate the inputs, compute every analysis and write DIR/tables.xlsx, "
-                    "DIR/figures/ (PNG, SVG, PDF), DIR/notebooks/ (executed), DIR/report.html and "
-                    "DIR/excluded.csv. Inputs of several waves include the wave comparison. DIR is replaced "
-                    "only when the new report is complete.")
+                    "DIR/figures/ (PNG, SVG, PDF), DIR/notebooks/ (executed) and DIR/report.html: a folder to "
+                    "share, naming no input folder and holding no row of the data. The excluded rows with their "
+                    "values and the full load report go to the private folder DIR-intern/. Inputs of several "
+                    "waves include the wave comparison. DIR is replaced only when the new report is complete, "
+                    "and only when analyse wrote it.")
     report.add_argument("inputs", nargs="+", metavar="INPUT", help="export file(s) or folder(s)")
     report.add_argument("--out", required=True, type=Path, metavar="DIR", help="report folder to (re)write")
+    report.add_argument("--private", type=Path, metavar="DIR2",
+                        help="folder for the row-level material, not to share (default: DIR-intern beside DIR)")
     report.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of labels (default nl)")
     report.add_argument("--min-n", type=_positive_int, default=5, metavar="N",
                         help="minimum group size; smaller groups are suppressed (default 5)")
@@ -117,35 +132,77 @@ def _waves(args):
 
 
 def _report(args) -> int:
-    from .report import build_report
+    from .report import build_report, private_folder
 
     out = build_report(args.inputs, args.out, lang=args.lang, min_n=args.min_n, codebook=args.codebook,
                        wave=_waves(args), columns=_column_map(args), notebooks=not args.no_notebooks,
-                       progress=not args.quiet)
-    print(("Rapport geschreven naar " if args.lang == "nl" else "Report written to ") + str(out))
+                       progress=not args.quiet, private=args.private)
+    private = private_folder(out, args.private)
+    nl = args.lang == "nl"
+    print(("Rapport (om te delen) geschreven naar " if nl else "Report (to share) written to ") + str(out))
+    print(("Uitgesloten rijen en inleesverslag (niet delen) in " if nl else
+           "Excluded rows and load report (not to share) in ") + str(private))
     return EXIT_OK
 
 
 def _check(args) -> int:
     from .colmap import write_map
     from .loading import input_files, load
+    from .report import check_output, read_only_paths
     from .writing import write_csv
 
-    inputs = {p.resolve() for p in input_files(args.inputs)}
+    read_only = read_only_paths([*args.inputs, *input_files(args.inputs)], args.codebook, args.map)
     for option, target in (("--excluded", args.excluded), ("--write-map", args.write_map)):
-        if target and target.resolve() in inputs:
-            raise AnalyseError(f"{target}: {option} names an input file; inputs are never overwritten")
+        if target:
+            check_output(target, read_only, option)
+            if target.exists() and not args.force:
+                raise AnalyseError(f"{target}: already exists; {option} replaces a file only with --force")
     column_map = _column_map(args)
     survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet, columns=column_map)
     print(survey.report().to_text(args.lang))
     nl = args.lang == "nl"
     if args.excluded:
-        write_csv(survey.excluded, args.excluded)
+        _write_atomically(args.excluded, lambda path: write_csv(survey.excluded, path))
         print(("Uitgesloten rijen geschreven naar " if nl else "Excluded rows written to ") + str(args.excluded))
     if args.write_map:
-        write_map(args.write_map, survey.report().files, lang=args.lang, dual_scale=column_map.dual_scale)
+        _write_atomically(args.write_map, lambda path: write_map(path, survey.report().files, lang=args.lang,
+                                                                 dual_scale=column_map.dual_scale))
         print(("Kolomkaart geschreven naar " if nl else "Column map written to ") + str(args.write_map))
     return EXIT_DATA if args.strict and len(survey.excluded) else EXIT_OK
+
+
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> None:
+    """Write beside ``target`` and rename: an interrupted run never leaves half a file in its place."""
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        write(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """Handle SIGTERM (a service stopping, ``kill``) like Ctrl-C: clean up, then one line."""
+    def stop(signum, frame):
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: the caller keeps its own handling
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _os_error(exc: OSError) -> str:
+    """A failing file system in one plain sentence that names the path."""
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    reason = reason[:1].lower() + reason[1:]
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,17 +212,24 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
         return int(exc.code or 0)
     try:
-        return args.run(args)
+        with _sigterm_as_interrupt():
+            return args.run(args)
     except AnalyseError as exc:
         print(f"analyse: error: {exc}", file=sys.stderr)
         return EXIT_DATA
+    except _Terminated:
+        print("analyse: stopped (SIGTERM); nothing was replaced", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("analyse: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of our output went away (| head): nothing left to say
         sys.stderr.close()
         return EXIT_OK
-    except Exception as exc:  # a bug: one clear line, the traceback only on request
+    except OSError as exc:  # a full disk, a read-only folder, a missing permission: not a bug
+        print(f"analyse: error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_DATA
+    except Exception as exc:  # noqa: BLE001 - a bug: one clear line, the traceback only on request
         if args.debug:
             traceback.print_exc()
         print(f"analyse: internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it",

@@ -7,22 +7,35 @@
     figures/        every figure as PNG, SVG and PDF
     notebooks/      the notebooks, executed with these parameters
     report.html     the executed notebooks in one self-contained page
-    excluded.csv    every input row that was not used, and why
     kolommen.toml   the column map the load used (columns.toml in English), for the next wave's --map
 
-The folder is assembled next to ``out`` and moved into place only when
-complete, so an interrupted run never leaves a half report that looks whole.
+That folder can be shared: it names input files without their folders and
+holds no row of the data. What does - the excluded rows with their values,
+the full load report, notebook 01 listing the excluded rows - goes to a
+private sibling folder, ``<out>-intern`` unless ``private`` names another::
+
+    excluded.csv                     every input row that was not used, and why
+    inlezen.txt                      the load report (load_report.txt in English)
+    01_inlezen_en_controleren.ipynb  notebook 01 with the excluded rows listed
+
+Each folder is assembled next to its place and moved there only when
+complete, so an interrupted run never leaves a half report that looks whole;
+a folder is replaced only when analyse wrote it (it holds a marker file that
+lists what analyse wrote). Inputs are read-only: no output may be, lie inside
+or hold an input.
 """
 
 from __future__ import annotations
 
+import glob
 import html
 import os
 import shutil
 import sys
 import tempfile
+import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -36,10 +49,13 @@ from .stats import MIN_GROUP_SIZE
 from .survey import Survey
 from .writing import write_csv, write_xlsx
 
-__all__ = ["build_report", "compute_tables", "write_tables", "NOTEBOOKS", "MAP_NAME"]
+__all__ = ["MAP_NAME", "NOTEBOOKS", "build_report", "check_output", "compute_tables", "private_folder",
+           "read_only_paths", "write_tables"]
 
 #: File name of the column map a report writes, per language.
 MAP_NAME = {"nl": "kolommen.toml", "en": "columns.toml"}
+#: File name of the load report in the private folder, per language.
+LOAD_REPORT_NAME = {"nl": "inlezen.txt", "en": "load_report.txt"}
 
 #: The notebooks, in reading order (file stem, Dutch title, English title).
 NOTEBOOKS = [
@@ -102,13 +118,13 @@ def _column_notes(lang: str) -> dict[str, str]:
     return {col: pair[i] for col, pair in tomllib.loads(text)["columns"].items()}
 
 
-def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str = "nl",
-                 excluded: pd.DataFrame | None = None) -> Path:
-    """Write the tables to one workbook: a sheet per analysis and a sheet explaining the columns."""
+def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str = "nl") -> Path:
+    """Write the tables to one workbook: a sheet per analysis and a sheet explaining the columns.
+
+    Only aggregates: the excluded rows, which carry a respondent's answers, belong in the private folder.
+    """
     names = {key: (nl if lang == "nl" else en) for key, nl, en, _, _ in _TABLES}
     sheets = {names[key]: frame for key, frame in tables.items()}
-    if excluded is not None:
-        sheets["uitgesloten rijen" if lang == "nl" else "excluded rows"] = excluded
     notes = _column_notes(lang)
     used = sorted({c for frame in sheets.values() for c in frame.columns})
     explain = pd.DataFrame({
@@ -122,7 +138,8 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str
 
 
 def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE, codebook=None,
-                 wave=None, columns=None, metadata=None, notebooks: bool = True, progress: bool = True) -> Path:
+                 wave=None, columns=None, metadata=None, notebooks: bool = True, progress: bool = True,
+                 private: str | Path | None = None) -> Path:
     """Load ``inputs``, compute everything and write the report folder ``out`` atomically.
 
     Parameters
@@ -130,7 +147,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     inputs : path or list of paths
         Export files or folders, as for :func:`analyse.load`.
     out : path
-        The report folder; replaced as a whole when the new report is complete.
+        The report folder, to share; replaced as a whole when the new report is complete.
     lang : {"nl", "en"}
         Language of labels, sheet names and figures.
     min_n : int
@@ -144,32 +161,38 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         Also execute the notebooks and render ``report.html`` (needs a Jupyter kernel).
     progress : bool
         Show a progress bar on standard error.
+    private : path, optional
+        The folder for row-level material (default: ``<out>-intern`` beside ``out``); never inside ``out``.
+
+    Raises :class:`AnalyseError` for an output that is, lies inside or holds an
+    input, for a folder analyse did not write, and for a folder that cannot be
+    written (naming it).
     """
     from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
-
-    from .loading import load
 
     if lang not in ("nl", "en"):
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
     out = Path(out).resolve()
+    private = private_folder(out, private)
     inputs = [str(Path(p).resolve()) for p in ([inputs] if isinstance(inputs, (str, Path)) else inputs)]
-    _check_target(out, inputs)
+    read_only = read_only_paths(inputs, codebook, columns)
+    for target, option in ((out, "--out"), (private, "--private")):
+        check_output(target, read_only, option)
+        _check_target(target)
     steps = ["load", "tables", "figures"] + ([s for s, _, _ in NOTEBOOKS] + ["html"] if notebooks else [])
     bar = tqdm(total=len(steps), disable=not progress, unit="stap" if lang == "nl" else "step", leave=False)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    work.chmod(0o777 & ~_umask())
+    works: list[Path] = []
     try:
+        work, work_private = (_work_folder(target, works) for target in (out, private))
         bar.set_description("inlezen" if lang == "nl" else "loading")
-        survey = load(inputs, codebook=codebook, wave=wave, columns=columns, metadata=metadata)
-        write_csv(survey.excluded, work / "excluded.csv")
+        survey = _load_survey(inputs, codebook=codebook, wave=wave, columns=columns, metadata=metadata)
+        _write_private(survey, work_private, lang=lang)
         column_map = write_map(work / MAP_NAME[lang], survey.report().files, lang=lang,
                                dual_scale=ColumnMap.from_arguments(columns).dual_scale)
         bar.update()
 
         bar.set_description("tabellen" if lang == "nl" else "tables")
-        tables = compute_tables(survey, min_n=min_n)
-        write_tables(tables, work / "tables.xlsx", lang=lang, excluded=survey.excluded)
+        write_tables(compute_tables(survey, min_n=min_n), work / "tables.xlsx", lang=lang)
         bar.update()
 
         bar.set_description("figuren" if lang == "nl" else "figures")
@@ -179,26 +202,56 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         bar.update()
 
         if notebooks:
+            run = {"inputs": inputs, "lang": lang, "min_n": min_n, "wave": wave, "scrub": _scrubber(read_only, works)}
             executed = []
             (work / "notebooks").mkdir()
             absent = set(survey.absent)
             for stem, _, _ in NOTEBOOKS:
                 bar.set_description(stem)
                 if not _NOTEBOOK_NEEDS.get(stem, set()) & absent:
-                    executed.append(_execute(stem, work / "notebooks", inputs=inputs, lang=lang, min_n=min_n,
-                                             wave=wave, columns=f"../{column_map.name}"))
+                    executed.append(_execute(stem, work / "notebooks", show_rows=False,
+                                             columns=f"../{column_map.name}", **run))
                 bar.update()
+            _execute(NOTEBOOKS[0][0], work_private, show_rows=True, columns=str(column_map), **run)
             bar.set_description("html")
             _write_html(executed, work / "report.html", lang=lang, absent=sorted(absent))
             bar.update()
-        (work / _MARKER).write_text("written by analyse report; the whole folder is replaced by the next run\n")
-        _replace_folder(work, out)
+        for folder in works:
+            _write_marker(folder)
+        _swap_in(work_private, private)
+        _swap_in(work, out)
+    except OSError as exc:
+        _remove(works)
+        raise AnalyseError(_cannot_write(exc, out)) from None
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        _remove(works)
         raise
     finally:
         bar.close()
     return out
+
+
+def _load_survey(inputs: list[str], **options) -> Survey:
+    """The one place the report obtains its data: every table, figure and private file uses this survey."""
+    from .loading import load
+
+    return load(inputs, **options)
+
+
+def _write_private(survey: Survey, folder: Path, *, lang: str) -> None:
+    """The row-level material: excluded rows with their values and the full load report."""
+    write_csv(survey.excluded, folder / "excluded.csv")
+    (folder / LOAD_REPORT_NAME[lang]).write_text(survey.report().to_text(lang) + "\n", encoding="utf-8")
+
+
+def private_folder(out: Path, private: str | Path | None = None) -> Path:
+    """The private folder of the report folder ``out``: ``private`` or ``<out>-intern``; never inside ``out``."""
+    out = Path(out).resolve()
+    folder = Path(private).resolve() if private is not None else out.with_name(f"{out.name}-intern")
+    if _in(out, _chain(folder)) or _in(folder, _chain(out)):
+        raise AnalyseError(f"{folder}: the private folder may not be, lie inside or hold the report folder {out}, "
+                           "which is meant to be shared; choose a --private folder beside it")
+    return folder
 
 
 def notebook_source(stem: str) -> Path:
@@ -209,18 +262,22 @@ def notebook_source(stem: str) -> Path:
     return path
 
 
-def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: int, wave, columns: str) -> Path:
+def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: int, wave, columns: str,
+             show_rows: bool, scrub: Callable[[Path], None]) -> Path:
     import papermill
 
     target = folder / f"{stem}.ipynb"
+    # Only notebook 01 lists rows; papermill warns about a parameter a notebook does not declare.
+    rows = {"show_rows": show_rows} if stem == NOTEBOOKS[0][0] else {}
     # The kernel writes start-up chatter to the inherited stderr; keep it in a log, out of the user's terminal.
     with _stderr_to(folder / f"{stem}.log"):
         papermill.execute_notebook(
             str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
             kernel_name="python3",
             parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
-                        "columns": columns, "save": False})
+                        "columns": columns, "save": False, **rows})
     (folder / f"{stem}.log").unlink()
+    scrub(target)
     return target
 
 
@@ -288,26 +345,205 @@ def _umask() -> int:
     return mask
 
 
-_MARKER = ".analyse-report"  # in every report folder: only such a folder may be replaced
+_MARKER = ".analyse-report"  # in every folder analyse wrote: only such a folder may be replaced
+_MARKER_TEXT = "written by analyse report; the next run replaces the files listed below\n"
 
 
-def _check_target(out: Path, inputs: list[str]) -> None:
-    """Refuse an output folder whose replacement would delete data: the inputs, or a folder we did not write."""
-    for p in map(Path, inputs):
-        if p == out or out in p.parents:
-            raise AnalyseError(f"{out}: the report folder holds the input {p}; replacing it would delete the input. "
-                               "Choose another --out folder")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / _MARKER).exists())):
-        raise AnalyseError(f"{out}: exists and is not a report written by analyse; it is left alone. "
-                           "Choose a new or empty --out folder")
+# ---------------------------------------------------------------- inputs are read-only
+def read_only_paths(inputs: Iterable, *others) -> list[Path]:
+    """Every path a run reads: the inputs, each file inside an input folder, and codebook and map files.
+
+    Resolved, so a symlink counts as the file it leads to; ``others`` may be
+    paths, ColumnMaps read from a file, or anything else (ignored).
+    """
+    paths = [Path(p) for p in ([inputs] if isinstance(inputs, (str, Path)) else inputs)]
+    for other in others:
+        source = other if isinstance(other, (str, Path)) else getattr(other, "source", "")
+        if source and Path(source).exists():
+            paths.append(Path(source))
+    found = [p.resolve() for p in paths]
+    for folder in [p for p in found if p.is_dir()]:
+        found += [f.resolve() for f in folder.rglob("*") if f.is_file()]
+    return found
 
 
-def _replace_folder(new: Path, out: Path) -> None:
-    """Move the finished report into place; the old one goes only after the new one is there."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+def check_output(target: str | Path, read_only: Iterable[Path], option: str) -> None:
+    """Refuse an output path that is, lies inside or holds any of ``read_only`` (see :func:`read_only_paths`)."""
+    target = Path(target).resolve()
+    itself, around = _chain(target, parents=False), _chain(target)
+    found = []
+    for inp in read_only:
+        how = ("is" if _in(inp, itself) else "lies inside" if _in(inp, around)
+               else "holds" if _in(target, _chain(inp)) else "")
+        if how:
+            found.append((("is", "lies inside", "holds").index(how), how, inp))
+    if found:  # name the closest: the file itself rather than its folder
+        _, how, inp = min(found, key=lambda f: f[0])
+        raise AnalyseError(f"{target}: {option} {how} the input {inp}; inputs are never overwritten. "
+                           "Choose another path")
+
+
+def _chain(path: Path, parents: bool = True) -> tuple[set[str], set[tuple[int, int]]]:
+    """Names and file identities of ``path`` and (with ``parents``) every folder above it.
+
+    The resolved, case-folded name catches a folder not made yet; the identity
+    (device and inode) catches another spelling of the same file on a
+    case-insensitive file system, and hard links.
+    """
+    paths = [path, *path.parents] if parents else [path]
+    return {_key(p) for p in paths}, {i for i in map(_identity, paths) if i}
+
+
+def _in(path: Path, chain: tuple[set[str], set[tuple[int, int]]]) -> bool:
+    return _key(path) in chain[0] or _identity(path) in chain[1]
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(str(path)).casefold()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+# ---------------------------------------------------------------- folders analyse wrote
+def _check_target(out: Path) -> None:
+    """Refuse a folder whose replacement would delete what analyse did not write."""
+    problem = _not_ours(out)
+    if problem:
+        raise AnalyseError(f"{out}: {problem}; it is left alone. Choose a new or empty folder")
+
+
+def _not_ours(folder: Path) -> str:
+    """Why ``folder`` may not be replaced ('' when it may: absent, empty, or holding only what analyse wrote)."""
+    if not folder.exists() and not folder.is_symlink():
+        return ""
+    if folder.is_symlink() or not folder.is_dir():
+        return "exists and is not a folder written by analyse"
+    if not any(folder.iterdir()):
+        return ""
+    marker = folder / _MARKER
+    if not marker.is_file():
+        return "exists and is not a report written by analyse"
+    listed = marker.read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+    if not listed:  # a marker of an older analyse, which listed nothing: the whole folder was ours
+        return ""
+    written = {_MARKER, *listed}
+    foreign = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if not p.is_dir()
+                     and str(p.relative_to(folder).as_posix()) not in written)
+    if foreign:
+        return f"holds files analyse did not write ({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''})"
+    return ""
+
+
+def _write_marker(folder: Path) -> None:
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+    (folder / _MARKER).write_text(_MARKER_TEXT + "".join(f"{w}\n" for w in written), encoding="utf-8")
+
+
+def _work_folder(target: Path, works: list[Path]) -> Path:
+    """A fresh hidden folder beside ``target`` to assemble it in; its name carries our process id."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=target.parent))
+    work.chmod(0o777 & ~_umask())
+    works.append(work)
+    return work
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove the work folders of earlier runs for ``target`` that were killed (their process is gone)."""
+    for kind in ("partial", "old"):
+        for folder in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*"):
+            pid = folder.name.rsplit(f".{kind}-", 1)[1].split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _remove(folders: Iterable[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Move the finished folder ``new`` to ``out``; the old one goes only after the new one is there.
+
+    ``out`` is checked again now: something may have appeared there while the
+    report ran. What analyse did not write is never removed: the new report
+    then stays beside it, under a plain name, and the error says where.
+    """
+    problem = _not_ours(out)
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if not problem and out.exists():
         out.rename(old)
-        new.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        new.rename(out)
+        problem = _not_ours(old)  # what we moved may have changed between the check and the rename
+        if problem:
+            old.rename(out)
+    if not problem:
+        try:
+            new.rename(out)
+        except OSError:  # a folder with content appeared at out after the rename: leave it
+            problem = "appeared while the report was written"
+            if old.exists() and not out.exists():
+                old.rename(out)
+    if problem:
+        kept = out.with_name(f"{out.name}.nieuw-{time.strftime('%Y%m%d-%H%M%S')}")
+        new.rename(kept)
+        raise AnalyseError(f"{out}: {problem}; it is left alone. The new report is in {kept}")
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- no paths in what is shared
+def _scrubber(read_only: Iterable[Path], works: list[Path]) -> Callable[[Path], None]:
+    """A function that rewrites an executed notebook so that it names files without their folders.
+
+    Papermill records the parameters (absolute input paths, the work folder)
+    in the notebook and its metadata, and outputs print paths: every folder of
+    an input or of the report is cut from every text of the notebook.
+    """
+    shipped = Path(str(resources.files("analyse").joinpath("notebooks")))
+    folders = {p if p.is_dir() else p.parent for p in read_only} | set(works) | {shipped, shipped.resolve()}
+    folders = {f for f in folders if f != f.parent}  # never cut the root: that would cut every separator
+    cuts = sorted(({str(f) + os.sep: "" for f in folders} | {str(f): f.name for f in folders}).items(),
+                  key=lambda kv: -len(kv[0]))
+
+    def clean(value):
+        if isinstance(value, str):
+            for old, new in cuts:
+                value = value.replace(old, new)
+            return value
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    def scrub(path: Path) -> None:
+        import json
+
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(clean(nb), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    return scrub
+
+
+def _cannot_write(exc: OSError, out: Path) -> str:
+    """One plain sentence for a file-system failure, naming the path (the report folder when the error names none)."""
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    return f"{exc.filename or out}: {reason[:1].lower()}{reason[1:]}; the report was not written"
