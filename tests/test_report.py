@@ -1,10 +1,14 @@
 """`analyse report`: the folder it writes, atomically; the HTML page in a real browser; no personal data."""
 
+import errno
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -114,7 +118,7 @@ def test_html_renders_in_headless_chromium(report, tmp_path):
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom",
-         probe_file.as_uri()], capture_output=True, text=True, timeout=180)
+         probe_file.as_uri()], capture_output=True, text=True, timeout=180, check=False)
     match = re.search(r'data-check="([^"]*)"', run.stdout)
     assert match, run.stderr[-2000:]
     import html
@@ -177,10 +181,10 @@ def test_english_tables_and_figures_without_notebooks(tmp_path):
 
 def test_cli_report_exit_codes(tmp_path):
     run = subprocess.run([sys.executable, "-m", "analyse", "report", str(tmp_path / "nope.csv"), "--out",
-                          str(tmp_path / "o")], capture_output=True, text=True)
+                          str(tmp_path / "o")], capture_output=True, text=True, check=False)
     assert run.returncode == 1 and "file not found" in run.stderr and "Traceback" not in run.stderr
     run = subprocess.run([sys.executable, "-m", "analyse", "report", str(SAMPLE), "--out", str(tmp_path / "o"),
-                          "--min-n", "0"], capture_output=True, text=True)
+                          "--min-n", "0"], capture_output=True, text=True, check=False)
     assert run.returncode == 2 and "must be at least 1" in run.stderr
     assert not (tmp_path / "o").exists()
 
@@ -222,3 +226,109 @@ def test_single_team_form_gives_a_report_of_what_it_can(tmp_path):
     assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == [
         "uitleg kolommen", "betrouwbaarheid", "stellingen betrouwbaarheid"]
     assert {p.stem for p in (out / "figures").iterdir()} == {"likert_stellingen"}
+
+
+# ---------------------------------------------------------------- outputs never touch inputs or foreign folders
+@pytest.fixture
+def team(tmp_path):
+    """A small export in a folder of its own: quick to load."""
+    from conftest import export_frame
+
+    folder = tmp_path / "Exports"
+    folder.mkdir()
+    export_frame(an.load_codebook(), n=12).to_csv(folder / "team.csv", index=False)
+    return folder
+
+
+@pytest.mark.parametrize("out, private, message", [
+    ("Exports/rapport", None, "--out lies inside the input"),
+    ("exports/rapport", None, "--out lies inside the input"),     # the same folder on a case-insensitive disk
+    ("link/rapport", None, "--out lies inside the input"),        # through a symlink
+    (".", None, "--out holds the input"),
+    ("rapport", "Exports/intern", "--private lies inside the input"),
+    ("rapport", "rapport/intern", "the private folder may not be, lie inside or hold the report folder"),
+])
+def test_outputs_around_an_input_are_refused(team, tmp_path, out, private, message):
+    (tmp_path / "link").symlink_to(team)
+    with pytest.raises(an.AnalyseError, match=re.escape(message)):
+        build_report([team], tmp_path / out, private=private and tmp_path / private, progress=False,
+                     notebooks=False)
+    assert sorted(p.name for p in team.iterdir()) == ["team.csv"]
+    assert not (tmp_path / "rapport").exists()
+
+
+def test_old_report_with_files_of_the_user_is_kept(team, tmp_path):
+    from analyse.report import _write_marker
+
+    out = tmp_path / "rapport"
+    out.mkdir()
+    (out / "tables.xlsx").write_text("old")
+    _write_marker(out)
+    (out / "mijn_notities.txt").write_text("belangrijk")
+    with pytest.raises(an.AnalyseError, match=r"holds files analyse did not write \(mijn_notities.txt\)"):
+        build_report([team], out, progress=False, notebooks=False)
+    assert (out / "mijn_notities.txt").read_text() == "belangrijk"
+
+
+def test_folder_that_appears_during_the_run_is_kept(tmp_path):
+    """The target is checked again at the swap: what appeared there meanwhile stays, the new report beside it."""
+    from analyse.report import _swap_in
+
+    new = tmp_path / ".rapport.partial-1-x"
+    new.mkdir()
+    (new / "tables.xlsx").write_text("new")
+    out = tmp_path / "rapport"
+    out.mkdir()
+    (out / "van_iemand_anders.txt").write_text("blijft")
+    with pytest.raises(an.AnalyseError, match=r"rapport: exists and is not a report written by analyse; it is left "
+                                              r"alone. The new report is in .*rapport\.nieuw-\d{8}-\d{6}"):
+        _swap_in(new, out)
+    assert (out / "van_iemand_anders.txt").read_text() == "blijft"
+    [kept] = tmp_path.glob("rapport.nieuw-*")
+    assert (kept / "tables.xlsx").read_text() == "new" and not new.exists()
+
+
+def test_work_folders_of_killed_runs_are_removed(tmp_path):
+    from analyse.report import _remove_stale
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    for name in (f".rapport.partial-{dead}-abc", f".rapport.old-{dead}", f".rapport.partial-{os.getpid()}-def",
+                 f".ander.partial-{dead}-ghi"):
+        (tmp_path / name).mkdir()
+    _remove_stale(tmp_path / "rapport")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".ander.partial-{dead}-ghi",
+                                                          f".rapport.partial-{os.getpid()}-def"]
+
+
+@pytest.mark.parametrize("where, error, message", [
+    ("write_tables", (errno.ENOSPC, "No space left on device"), "rapport: no space left on device"),
+    ("mkdtemp", (errno.EACCES, "Permission denied"), "alleen-lezen: permission denied"),
+])
+def test_file_system_failure_is_one_sentence(team, tmp_path, monkeypatch, capsys, where, error, message):
+    import analyse.report
+    from analyse.cli import main
+
+    def fail(*args, **kwargs):
+        raise OSError(*error, str(tmp_path / "alleen-lezen") if where == "mkdtemp" else None)
+
+    monkeypatch.setattr(analyse.report if where == "write_tables" else analyse.report.tempfile, where, fail)
+    assert main(["report", str(team), "--out", str(tmp_path / "rapport"), "--no-notebooks", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("analyse: error: ") and message in err and err.count("\n") == 1, err
+    assert "the report was not written" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Exports"]
+
+
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    """A stopped run exits 143 with one line and leaves no work folder behind."""
+    proc = subprocess.Popen([sys.executable, "-m", "analyse", "report", str(SAMPLE), "--out", str(tmp_path / "r"),
+                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".r.partial-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert err.strip() == "analyse: stopped (SIGTERM); nothing was replaced"
+    assert list(tmp_path.iterdir()) == []
