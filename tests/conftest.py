@@ -17,7 +17,7 @@ READ_ONLY = [ROOT / "data", ROOT / "tests" / "corpus", ROOT / "tests" / "fixture
 
 def input_hashes(folders=READ_ONLY) -> dict[str, str]:
     """sha256 of every file under ``folders`` (those that exist), keyed by its path relative to the repository."""
-    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {str(p.relative_to(ROOT) if p.is_relative_to(ROOT) else p): hashlib.sha256(p.read_bytes()).hexdigest()
             for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()
             and "__pycache__" not in p.parts}
 
