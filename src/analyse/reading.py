@@ -6,9 +6,11 @@ program shows it) and the cells from any row on, by column
 (``RawTable.body(start)``). Deciding which row is the header and what each
 column means is left to ``loading``.
 
-Workbooks are checked before they are opened: an .xlsx is a zip archive, and
-one that unpacks to more than ``max_xlsx_bytes`` is refused (a "zip bomb" would
-otherwise exhaust memory inside openpyxl). Formula cells keep the value Excel
+Workbooks are checked before any reader opens them: an .xlsx is a zip
+archive, and one that unpacks to more than ``max_xlsx_bytes`` (counted while
+inflating, not as declared) is refused, as is a sheet whose values reach
+beyond :class:`Limits`; empty cells beyond the last value are not read. A
+reader that still runs out of memory or panics ends in a SurveyError. Formula cells keep the value Excel
 cached; a formula without a cached value becomes a :class:`FormulaCell`, never a
 silent blank. Merged cells take the value of their top-left cell, as they show.
 
@@ -17,7 +19,7 @@ one exact type each: text, number, date, boolean), its first rows straight from
 the sheet XML (:mod:`analyse.sheetxml`); openpyxl reads everything fastexcel
 cannot tell: a workbook
 with formulas (a formula without a saved value reads as blank there) or merged
-cells, and a sheet with a column that mixes text and numbers (fastexcel would
+cells (both found by the scan before reading), and a sheet with a column that mixes text and numbers (fastexcel would
 have to turn the numbers into text, rounded to nine decimals). ``engine=`` of
 :func:`read_table` forces one reader for plain workbooks; the size guard runs
 before either. CSV text is parsed by Arrow's multi-threaded reader, or by
@@ -30,11 +32,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
-import threading
 import zipfile
 import zlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,22 +44,43 @@ import pandas as pd
 
 from .cells import Columns
 from .errors import SurveyError
-from .sheetxml import head_cells, sheet_parts
 from .load_report import Note
+from .sheetxml import (
+    ArchiveScan,
+    ArchiveTooBig,
+    column_name,
+    head_cells,
+    scan_archive,
+    sheet_parts,
+)
 
-__all__ = ["RawTable", "read_table", "FormulaCell", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_XLSX_BYTES", "ENGINES"]
+__all__ = ["DEFAULT_MAX_XLSX_BYTES", "ENGINES", "SUPPORTED_SUFFIXES", "FormulaCell", "Limits", "RawTable",
+           "read_table"]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".sav")
 _DELIMITERS = (";", ",", "\t")
 #: Default limit on the unpacked size of an .xlsx; survey exports are a few MB at most.
 DEFAULT_MAX_XLSX_BYTES = 200 * 2**20
-# A formula element and a merged range in sheet XML (any namespace prefix).
-_FORMULA_XML = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_MERGE_XML = re.compile(rb"<(?:\w+:)?mergeCell\s")
 #: Readers of .xlsx workbooks; None picks fastexcel when installed, else openpyxl.
 ENGINES = (None, "fastexcel", "openpyxl")
 #: Rows kept as objects for header recognition: it looks at the first 10 rows and the 3 below a header.
 HEAD_ROWS = 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a sheet or text file may be before it is refused, not read.
+
+    Far beyond any survey export, yet small enough that a damaged or malicious
+    file is refused in seconds instead of exhausting memory: one stray value in
+    cell XFD1048576 would make a reader build a table of 17 billion cells.
+    """
+
+    rows: int = 2_000_000
+    columns: int = 1_000
+    cells: int = 20_000_000  # rows x columns of the area a sheet's values span
+    csv_bytes: int = 2**30
+    line_bytes: int = 64 * 2**20  # one line of a CSV file (a 50 MB comment still fits)
 
 
 class FormulaCell(str):
@@ -95,13 +117,20 @@ class RawTable:
         return cls(file, head, lambda start: Columns([a.slice(start) for a in arrays]), kind, **kw)
 
 
-def read_table(path: Path, *, sheet: str | int | None = None,
-               max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES, engine: str | None = None) -> RawTable:
+def read_table(path: Path, *, sheet: str | int | None = None, max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES,
+               engine: str | None = None, limits: Limits | None = None) -> RawTable:
     """Read ``path`` by its content (a CSV named .xlsx is read as CSV, with a note).
 
     ``engine`` ("fastexcel", "openpyxl" or None for the fastest installed)
     chooses the reader of plain workbooks; both give the same cells.
+    ``limits`` (:class:`Limits`) bounds what is read; beyond them the file is refused.
     """
+    with _reader_failures(path):
+        return _read_by_content(path, sheet, max_xlsx_bytes, engine, limits or Limits())
+
+
+def _read_by_content(path: Path, sheet: str | int | None, max_xlsx_bytes: int, engine: str | None,
+                     limits: Limits) -> RawTable:
     if engine not in ENGINES:
         raise SurveyError(f"engine= must be 'fastexcel', 'openpyxl' or None, not {engine!r}")
     try:
@@ -123,17 +152,17 @@ def read_table(path: Path, *, sheet: str | int | None = None,
         raise SurveyError("the file is named .sav but is not an SPSS data file; export it again from SPSS",
                           file=path)
     if head.startswith(b"PK\x03\x04"):
-        table = _read_xlsx(path, sheet, max_xlsx_bytes, engine)
+        table = _read_xlsx(path, sheet, max_xlsx_bytes, engine, limits)
         if suffix not in (".xlsx", ".xlsm"):
             table.notes.append(Note(f"the file is named {suffix} but is an Excel workbook; read as .xlsx",
                                     f"het bestand heet {suffix} maar is een Excel-werkmap; gelezen als .xlsx"))
         return table
     if suffix in (".xlsx", ".xlsm"):
-        table = _read_csv(path)
+        table = _read_csv(path, limits)
         table.notes.append(Note("the file is named .xlsx but holds CSV text; read as CSV",
                                 "het bestand heet .xlsx maar bevat CSV-tekst; gelezen als CSV"))
         return table
-    return _read_csv(path)
+    return _read_csv(path, limits)
 
 
 def _decode(path: Path) -> tuple[str, str]:
@@ -161,7 +190,7 @@ def _sniff_delimiter(text: str) -> tuple[str, int]:
     return best, best_score[1]
 
 
-def _read_csv(path: Path) -> RawTable:
+def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     text, encoding = _decode(path)
     if not text.strip():
         raise SurveyError("the file holds no text (only blanks); export the results again", file=path)
@@ -212,60 +241,81 @@ def _arrow_csv(text: str, delim: str, width: int) -> list | None:
     return [table.column(j) for j in range(width)]
 
 
-def _check_size(path: Path, max_bytes: int) -> list[str]:
-    """The worksheet parts of a workbook, after checking its unpacked size against ``max_bytes``."""
+def _scan_workbook(path: Path, max_bytes: int, limits: Limits) -> tuple[ArchiveScan, dict[str, tuple[int, int]]]:
+    """The workbook scanned (:func:`~analyse.sheetxml.scan_archive`) and checked; each sheet's rows and columns to read.
+
+    The sizes the archive declares are checked first (a cheap answer for an
+    honest archive), the bytes it really inflates while scanning.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            unpacked = sum(i.file_size for i in zf.infolist())
+            if unpacked > max_bytes:
+                raise _too_big(path, f"{unpacked / 2**20:.1f} MB", max_bytes)
+            scan = scan_archive(zf, max_bytes)
+            try:
+                names = {part: name for name, part in sheet_parts(zf).items()}
+            except Exception:  # noqa: BLE001 - damaged workbook XML: the readers report it
+                names = {}
+    except ArchiveTooBig as exc:
+        if exc.declared is None:
+            raise _too_big(path, f"more than {max_bytes / 2**20:.1f} MB", max_bytes) from None
+        raise SurveyError(f"part {exc.part} of the workbook declares {exc.declared:,} bytes but unpacks to more "
+                          "(a damaged or malicious file); open it in Excel and save it again as .xlsx",
+                          file=path) from None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise _unreadable(path, exc) from None
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > max_bytes:
-        raise SurveyError(
-            f"the workbook unpacks to {unpacked / 2**20:.1f} MB, more than the limit of "
-            f"{max_bytes / 2**20:.1f} MB (a damaged or malicious file?); if it is a genuine export, "
-            f"pass load(..., max_xlsx_bytes=...) with a higher limit or save it as CSV", file=path)
-    return [i.filename for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+    if scan.doctype:
+        raise SurveyError(f"part {scan.doctype} of the workbook declares a document type (<!DOCTYPE>), which Excel "
+                          "never writes: a damaged or malicious file; open it in Excel and save it again as .xlsx",
+                          file=path)
+    bounds = {}
+    for part, extent in scan.extents.items():
+        name = names.get(part, part)
+        _check_extent(path, name, extent.rows, extent.columns, limits)
+        rows, columns = max(extent.rows, extent.merged_rows), max(extent.columns, extent.merged_columns)
+        if rows > limits.rows or columns > limits.columns or rows * columns > limits.cells:
+            rows, columns = extent.rows, extent.columns  # a huge merged range: its top-left cell still shows
+        bounds[name] = rows, columns
+    return scan, bounds
 
 
-def _has_formulas_or_merges(path: Path, parts: list[str], chunk: int = 2**24) -> bool:
-    """Whether any worksheet holds a formula or a merged range, read in chunks of ``chunk`` bytes."""
-    with zipfile.ZipFile(path) as zf:
-        for name in parts:
-            with zf.open(name) as fh:
-                tail = b""
-                while block := fh.read(chunk):
-                    xml = tail + block
-                    # The substring tests (memchr-fast) spare the regex scan of every plain chunk.
-                    if (b"<f" in xml or b":f" in xml) and _FORMULA_XML.search(xml):
-                        return True
-                    if b"mergeCell" in xml and _MERGE_XML.search(xml):
-                        return True
-                    tail = xml[-32:]  # a tag cut by the chunk boundary is whole in the next
-    return False
+def _too_big(path: Path, unpacked: str, max_bytes: int) -> SurveyError:
+    return SurveyError(
+        f"the workbook unpacks to {unpacked}, more than the limit of "
+        f"{max_bytes / 2**20:.1f} MB (a damaged or malicious file?); if it is a genuine export, "
+        f"pass load(..., max_xlsx_bytes=...) with a higher limit or save it as CSV", file=path)
 
 
-class _Scan(threading.Thread):
-    """:func:`_has_formulas_or_merges` in the background, while fastexcel reads (both release the GIL)."""
-
-    def __init__(self, path: Path, parts: list[str]):
-        super().__init__(daemon=True)
-        self.path, self.parts, self.special = path, parts, True
-        self.start()
-
-    def run(self):
-        try:
-            self.special = _has_formulas_or_merges(self.path, self.parts)
-        except Exception:  # noqa: BLE001 - a damaged part: openpyxl's read reports it
-            self.special = True
-
-    def result(self) -> bool:
-        self.join()
-        return self.special
+def _check_extent(path: Path, sheet: str, rows: int, columns: int, limits: Limits) -> None:
+    if rows <= limits.rows and columns <= limits.columns and rows * columns <= limits.cells:
+        return
+    raise SurveyError(
+        f"sheet {sheet!r} has values as far as row {rows:,} and column {column_name(columns)} (up to cell "
+        f"{column_name(columns)}{rows}): {rows:,} rows x {columns:,} columns, more than the limit of "
+        f"{limits.rows:,} rows, {limits.columns:,} columns and {limits.cells:,} cells. Delete the stray cells below "
+        "or right of the answers in Excel (Ctrl+End goes to the last one) and save again; if the export is "
+        "genuinely that large, pass load(..., limits=Limits(...)) with higher limits", file=path)
 
 
 class NeedsOpenpyxl(Exception):
     """Raised by a lazily read body when the workbook turns out to need openpyxl (formulas, merged cells)."""
+
+
+@contextmanager
+def _reader_failures(path: Path):
+    """A reader that runs out of memory, or panics (a Rust panic is a BaseException), fails with a SurveyError."""
+    try:
+        yield
+    except MemoryError:
+        raise SurveyError("reading the file needs more memory than there is (a damaged or malicious file, or far "
+                          "too large for this computer); save only the answers again as .xlsx or .csv",
+                          file=path) from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise SurveyError(f"the spreadsheet reader failed on this file ({str(exc)[:200]}); open it in Excel and "
+                          "save it again as .xlsx", file=path) from None
 
 
 def fastexcel_installed() -> bool:
@@ -278,20 +328,16 @@ def fastexcel_installed() -> bool:
 
 
 def _read_xlsx(path: Path, sheet: str | int | None, max_bytes: int = DEFAULT_MAX_XLSX_BYTES,
-               engine: str | None = None) -> RawTable:
-    parts = _check_size(path, max_bytes)
+               engine: str | None = None, limits: Limits = Limits()) -> RawTable:
+    scan, bounds = _scan_workbook(path, max_bytes, limits)
+    special = scan.formulas or scan.merges
     if engine is None:
         engine = "fastexcel" if fastexcel_installed() else "openpyxl"
     tables = None
-    if engine == "fastexcel":
-        # The scan decides only after the read whether that read counts (see _FastBody).
-        tables = _read_fast(path, sheet, _Scan(path, parts))
+    if engine == "fastexcel" and not special:
+        tables = _read_fast(path, sheet, bounds)
     if tables is None:
-        try:
-            special = _has_formulas_or_merges(path, parts)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise _unreadable(path, exc) from None
-        tables = _read_openpyxl(path, sheet, special)
+        tables = _read_openpyxl(path, sheet, special, bounds)
     first = tables[0]
     first.sheets = tables[1:]
     return first
@@ -315,7 +361,7 @@ def _unreadable(path: Path, exc: Exception) -> SurveyError:
                        "open it in Excel and save it again as .xlsx", file=path)
 
 
-def _read_fast(path: Path, sheet: str | int | None, scan: _Scan) -> list[RawTable] | None:
+def _read_fast(path: Path, sheet: str | int | None, bounds: dict[str, tuple[int, int]]) -> list[RawTable] | None:
     """The chosen sheets' first rows from their XML (:mod:`analyse.sheetxml`), their bodies left to fastexcel.
 
     None when the workbook's XML cannot be followed: openpyxl then reads it, and says what is wrong.
@@ -329,22 +375,23 @@ def _read_fast(path: Path, sheet: str | int | None, scan: _Scan) -> list[RawTabl
         raise
     except Exception:  # noqa: BLE001 - any damage: the openpyxl path reports it
         return None
-    return [RawTable(str(path), heads[n], _FastBody(path, n, scan), "xlsx", sheet=n, needs_openpyxl=scan.result)
-            for n in names]
+    return [RawTable(str(path), heads[n], _FastBody(path, n, bounds.get(n)), "xlsx", sheet=n) for n in names]
 
 
-def _read_openpyxl(path: Path, sheet: str | int | None, special: bool) -> list[RawTable]:
-    """The chosen sheets by openpyxl, every cell."""
+def _read_openpyxl(path: Path, sheet: str | int | None, special: bool,
+                   bounds: dict[str, tuple[int, int]] | None = None) -> list[RawTable]:
+    """The chosen sheets by openpyxl, every cell within ``bounds`` (rows, columns by sheet name)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    bounds = bounds or {}
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
     try:
         names = _chosen_sheets(wb.sheetnames, sheet, path)
-        sheets = {n: _sheet_cells(wb[n]) for n in names}
+        sheets = {n: _sheet_cells(wb[n], bounds.get(n)) for n in names}
     finally:
         wb.close()
     tables = []
@@ -353,7 +400,7 @@ def _read_openpyxl(path: Path, sheet: str | int | None, special: bool) -> list[R
     for n, cells in sheets.items():
         t = RawTable.from_cells(str(path), cells, "xlsx", sheet=n)
         if full is not None:
-            _resolve_formulas(t, cells, _sheet_cells(full[n]))
+            _resolve_formulas(t, cells, _sheet_cells(full[n], bounds.get(n)))
             _fill_merged(t, cells, full[n])
         tables.append(t)
     if full is not None:
@@ -365,15 +412,19 @@ class _FastBody:
     """The body of a plain sheet from fastexcel: one Arrow column per spreadsheet column, each of one type.
 
     A column mixing types (text and numbers) cannot be typed without turning
-    numbers into rounded text, so such a sheet is read by openpyxl instead. When
-    the scan finds formulas or merged cells, the whole file must be read again
-    by openpyxl (the head may change too): :class:`NeedsOpenpyxl`.
+    numbers into rounded text, so such a sheet is read by openpyxl instead.
+    Rows and columns beyond ``bound`` hold no value (the scan saw to that) and
+    are not read.
     """
 
-    def __init__(self, path: Path, sheet: str, scan: _Scan):
-        self.path, self.sheet, self.scan = path, sheet, scan
+    def __init__(self, path: Path, sheet: str, bound: tuple[int, int] | None):
+        self.path, self.sheet, self.bound = path, sheet, bound
 
     def __call__(self, start: int) -> Columns:
+        with _reader_failures(self.path):
+            return self._read(start)
+
+    def _read(self, start: int) -> Columns:
         import fastexcel
         import pyarrow as pa
 
@@ -382,26 +433,23 @@ class _FastBody:
 
         try:
             reader = fastexcel.read_excel(str(self.path))
-            loaded = reader.load_sheet(self.sheet, header_row=None, skip_rows=start, schema_sample_rows=None,
-                                       dtype_coercion="strict")
+            n_rows = None if self.bound is None else max(self.bound[0] - start, 0)
+            loaded = reader.load_sheet(self.sheet, header_row=None, skip_rows=start, n_rows=n_rows,
+                                       schema_sample_rows=None, dtype_coercion="strict")
             batch = loaded.to_arrow()
         except fastexcel.UnsupportedColumnTypeCombinationError:
-            if self.scan.result():
-                raise NeedsOpenpyxl from None
             return self._openpyxl(start)
         except fastexcel.FastExcelError as exc:
-            if self.scan.result():
-                raise NeedsOpenpyxl from None
             raise _unreadable(self.path, exc) from None
-        if self.scan.result():
-            raise NeedsOpenpyxl
         # fastexcel starts at the first used column; put every column where the sheet has it.
         where = {c.absolute_index: c.index for c in loaded.selected_columns}
         width = max(where, default=-1) + 1
+        if self.bound is not None:
+            width = min(width, self.bound[1])
         return Columns([batch.column(where[j]) if j in where else pa.nulls(batch.num_rows) for j in range(width)])
 
     def _openpyxl(self, start: int) -> Columns:
-        return _read_openpyxl(self.path, self.sheet, special=False)[0].body(start)
+        return _read_openpyxl(self.path, self.sheet, False, {self.sheet: self.bound} if self.bound else None)[0].body(start)
 
 
 def _formula_text(v) -> str | None:
@@ -478,10 +526,14 @@ def _read_sav(path: Path) -> RawTable:
     return table
 
 
-def _sheet_cells(ws) -> np.ndarray:
+def _sheet_cells(ws, bound: tuple[int, int] | None = None) -> np.ndarray:
     if hasattr(ws, "reset_dimensions"):  # read-only sheets: some writers store wrong dimensions
         ws.reset_dimensions()
-    rows = list(ws.iter_rows(values_only=True))
+    if bound is not None and 0 in bound:
+        return np.empty((0, 0), dtype=object)
+    # Bounded: stray empty cells far below or right of the answers would each cost a row or column.
+    rows = list(ws.iter_rows(max_row=bound[0], max_col=bound[1], values_only=True) if bound else
+                ws.iter_rows(values_only=True))
     width = max((len(r) for r in rows), default=0)
     cells = np.full((len(rows), width), None, dtype=object)
     for i, row in enumerate(rows):

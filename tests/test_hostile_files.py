@@ -1,0 +1,99 @@
+"""Hostile files: each one loads correctly or is refused with an error naming it, in bounded memory and time.
+
+Every file of :mod:`hostile` is loaded by ``analyse.load`` in a child process
+limited to 2 GiB of address space and 60 s: an abort (a Rust panic, a killed
+process), a timeout, a MemoryError or any exception other than SurveyError /
+CodebookError fails the test. Two children run at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import hostile
+import pytest
+
+MEMORY = 2 * 2**30
+TIMEOUT = 60
+# Imports analyse once (seconds), then forks one child per file: the child alone gets the limits.
+SERVER = r"""
+import json, os, resource, signal, sys, time, traceback
+import analyse as an
+
+for line in sys.stdin:
+    path = line.rstrip("\n")
+    r, w = os.pipe()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        signal.alarm(TIMEOUT)  # SIGALRM's default action ends the child
+        try:
+            out = {"kept": len(an.load(path).responses)}
+        except (an.SurveyError, an.CodebookError) as exc:
+            out = {"error": type(exc).__name__, "message": str(exc)}
+        except BaseException:
+            out = {"failed": traceback.format_exc()[-3000:]}
+        os.write(w, json.dumps(out).encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        data = fh.read()
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"path": path, "status": status, "out": data.decode(),
+                      "seconds": round(time.monotonic() - start, 1)}), flush=True)
+""".replace("MEMORY", str(MEMORY)).replace("TIMEOUT", str(TIMEOUT))
+
+
+def load_in_children(paths: list[Path]) -> dict[Path, dict]:
+    """Each file loaded in a child of its own; the outcome, or what went wrong, by path."""
+    done = subprocess.run([sys.executable, "-c", SERVER], input="".join(f"{p}\n" for p in paths),
+                          capture_output=True, text=True, timeout=TIMEOUT * len(paths) + 60, check=True,
+                          cwd=Path(__file__).parent)
+    outcomes = {}
+    for line in done.stdout.splitlines():
+        answer = json.loads(line)
+        status, out = answer["status"], answer["out"]
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            why = f"no answer within {TIMEOUT} s" if sig == signal.SIGALRM else f"killed by signal {sig}"
+            outcomes[Path(answer["path"])] = {"failed": why}
+        else:
+            outcomes[Path(answer["path"])] = json.loads(out) if out else {"failed": f"exit status {status}"}
+        outcomes[Path(answer["path"])]["seconds"] = answer["seconds"]
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """Every hostile file built and loaded, two children at a time."""
+    d = tmp_path_factory.mktemp("hostile")
+    built = {b.__name__: b(d) for b in hostile.BUILDERS}
+    paths = [p for p, _ in built.values()]
+    with ThreadPoolExecutor(2) as pool:  # two servers, each loading every other file
+        halves = pool.map(load_in_children, [paths[0::2], paths[1::2]])
+    results = {k: v for half in halves for k, v in half.items()}
+    return {name: (path, expect, results[path]) for name, (path, expect) in built.items()}
+
+
+def test_the_corpus_is_big_enough():
+    assert len(hostile.BUILDERS) >= 15
+
+
+@pytest.mark.parametrize("name", [b.__name__ for b in hostile.BUILDERS])
+def test_hostile_file(name, outcomes):
+    path, expect, outcome = outcomes[name]
+    print(name, outcome)
+    assert "failed" not in outcome, outcome["failed"]
+    if expect is None:
+        assert "error" in outcome, f"loaded {outcome} but should have been refused"
+        assert path.name in outcome["message"], outcome["message"]
+    else:
+        assert outcome.get("kept") == expect, outcome
