@@ -6,6 +6,7 @@ grows with the number of different answers, not with the respondents.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from datetime import datetime, time
@@ -15,10 +16,7 @@ import pandas as pd
 
 from .codebook import Codebook, normalise
 from .load_report import REASON_CODES
-from .writing import FORMULA_START
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+from .writing import unescape_csv_text
 
 
 class Columns:
@@ -318,16 +316,128 @@ def one_of(cols: Columns, j: int, spellings: set[str]) -> np.ndarray:
     return cols.map(j, lambda v: (t := as_text(v)) is not pd.NA and normalise(t) in spellings, False, bool)
 
 
-def _unescape_text(text: str) -> str:
-    """Undo the apostrophe :func:`analyse.writing.escape_csv_text` puts before text that would start a formula."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        return text[1:]
-    return text
+def unescaped(cols: Columns) -> Columns:
+    """Every text cell with the escape of :func:`analyse.writing.escape_csv_text` undone (for our own CSVs)."""
+    def undo(v):
+        return unescape_csv_text(v) if isinstance(v, str) else v
+
+    return Columns([cols.map(j, undo, None) for j in range(cols.width)])
+
+
+# --------------------------------------------------------------------------- redaction
+#
+# Every pattern below runs in time linear in the text, whatever the text: a match may
+# start only where a run of its characters starts (a lookbehind rules out the middle of
+# a run, so a run is scanned once, not once per character), every repetition is either
+# bounded or possessive (``++``: it never gives back what it took, so a run is not
+# backtracked over), and no quantifier is nested in another over the same
+# characters. Candidates are checked further in Python only when they are short
+# (IPv6: at most 45 characters; phone numbers: at most 17 digits).
+
+_AT = r"(?:@|＠|[ \t]{0,2}[\[(][ \t]?(?i:at|apenstaartje)[ \t]?[\])][ \t]{0,2})"
+_DOT = r"(?:\.|[ \t]{0,2}[\[(][ \t]?(?i:dot|punt)[ \t]?[\])][ \t]{0,2})"
+#: An e-mail address: ``naam@school.nl``, ``naam [at] school.nl``, ``naam(at)school(dot)nl``,
+#: ``naam＠school.nl`` and spelled out, ``naam at school dot nl``. The local part starts where its
+#: run of characters starts, so ``x`` * N is scanned once.
+EMAIL = re.compile(
+    rf"(?<![\w.+\-])[\w.+\-]++(?:{_AT}[\w\-]++(?:{_DOT}[\w\-]++)+"
+    r"|[ \t](?i:at|apenstaartje)[ \t][\w\-]++(?:[ \t](?i:dot|punt)[ \t][\w\-]++)+)")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: An IPv4 address: four octets 0-255, not part of a longer dotted number (``1.2.3.4.5``).
+IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\w|\.[0-9])")
+#: Where an IPv6 address may be: up to 4 hex digits and a colon, then hex digits, colons and dots
+#: (an embedded IPv4); :func:`_ipv6` decides.
+_IPV6_CANDIDATE = re.compile(r"(?<![\w.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}")
+#: Where a phone number may be: ``+`` and a digit, or ``0`` and a digit (possibly after ``(``),
+#: then 6 to 17 more digits each after at most 3 separators; :func:`_phones` decides.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+[1-9]|\(?0[0-9])(?:[ ()./\-–]{0,3}[0-9]){6,17}")
+_DIGITS = re.compile(r"[0-9]+")
+# A Dutch date (12-03-2024, 1/3/24) not followed by another group in the same way: not a phone number.
+_DATE = re.compile(r"[0-9]{1,2}([\-/.])[0-9]{1,2}\1(?:[0-9]{4}|[0-9]{2})(?![0-9]|\1[0-9])")
+
+EMAIL_PLACEHOLDER = "[e-mail verwijderd]"
+IP_PLACEHOLDER = "[ip verwijderd]"
+PHONE_PLACEHOLDER = "[telefoonnummer verwijderd]"
+
+
+def _ipv6(m: re.Match) -> str:
+    text = m.group(0)
+    core = text.rstrip(".:")  # the end of a sentence: "op fe80::1."
+    if core.count(":") < 2:
+        return text
+    try:
+        ipaddress.IPv6Address(core)
+    except ValueError:
+        return text
+    # "be::" is an address too; one with fewer than two groups is no one's (loopback, unspecified).
+    if sum(1 for g in re.split(r"[:.]", core) if g) < 2:
+        return text
+    return IP_PLACEHOLDER + text[len(core):]
+
+
+def _phone_end(text: str, groups: list[re.Match], i: int) -> int | None:
+    """End of the phone number whose first digit group is ``groups[i]``, or None when it is none."""
+    first = groups[i].group(0)
+    international = (i == 0 and text.startswith("+")) or (first.startswith("00") and len(first) >= 3)
+    if not international and (len(first) < 2 or not first.startswith("0")):
+        return None
+    if not international and _DATE.match(text, groups[i].start()):
+        return None
+    digits = first[2:] if first.startswith("00") and international else first
+    count, country, best = len(digits), digits[:2], None
+    wanted = 10  # a Dutch number: 0 and nine digits
+    if international:
+        wanted = 11 if country == "31" or digits[:1] == "1" else None  # NL: 31 + 9; NANP: 1 + 10
+    for j in range(i, len(groups)):
+        if j > i:
+            g = groups[j]
+            if international and g.group(0) == "0" and text[g.start() - 1:g.start()] == "(" \
+                    and text[g.end():g.end() + 1] == ")":
+                continue  # the trunk prefix: +31 (0)20
+            count += len(g.group(0))
+        if wanted is not None:
+            if count == wanted:
+                return groups[j].end()
+            if count > wanted:
+                return None
+        elif count > 15:
+            break
+        elif count >= 8:
+            best = groups[j].end()
+    return best
+
+
+def _phones(m: re.Match) -> str:
+    text = m.group(0)
+    groups = list(_DIGITS.finditer(text))
+    out, pos, i = [], 0, 0
+    while i < len(groups):
+        end = _phone_end(text, groups, i) if i == 0 or text[groups[i].start() - 1] in " (/" else None
+        if end is None:
+            i += 1
+            continue
+        start = groups[i].start()
+        start -= 1 if i == 0 and text[:1] in "+(" else 0
+        out += [text[pos:start], PHONE_PLACEHOLDER]
+        pos = end
+        while i < len(groups) and groups[i].start() < end:
+            i += 1
+    return "".join(out) + text[pos:] if out else text
 
 
 def redact_text(text: str) -> str:
-    """E-mail and IP addresses replaced by a placeholder: the one redaction rule of the loader."""
-    return IPV4.sub("[ip verwijderd]", EMAIL.sub("[e-mail verwijderd]", text))
+    """E-mail addresses, IP addresses (v4 and v6) and phone numbers replaced by a placeholder.
+
+    The one redaction rule of the loader; linear in the length of ``text``. Ordinary numbers
+    stay: years, scores (3,5), dates (12-03-2024), times, percentages, versions (1.2.3),
+    postcodes. Names in free text are not recognised.
+    """
+    text = EMAIL.sub(EMAIL_PLACEHOLDER, text)
+    if ":" in text:
+        text = _IPV6_CANDIDATE.sub(_ipv6, text)
+    if "." in text:
+        text = IPV4.sub(IP_PLACEHOLDER, text)
+    return _PHONE_CANDIDATE.sub(_phones, text)
 
 
 def redact(text: pd.Series) -> pd.Series:
@@ -336,13 +446,14 @@ def redact(text: pd.Series) -> pd.Series:
 
 
 def has_address(v) -> bool:
+    """The cell holds an e-mail address, IP address or phone number (what :func:`redact_text` replaces)."""
     text = as_text(v)
-    return text is not pd.NA and bool(EMAIL.search(text) or IPV4.search(text))
+    return text is not pd.NA and redact_text(text) != text
 
 
 def comment_text(v):
-    """An open answer as kept: text, our CSV escape undone, addresses replaced; NA when blank."""
+    """An open answer as kept: text, addresses and phone numbers replaced; NA when blank."""
     text = as_text(v)
     if text is pd.NA:
         return text
-    return redact_text(_unescape_text(text))
+    return redact_text(text)

@@ -36,6 +36,13 @@ Rules (also in the README):
   empty LimeSurvey submitdate) as ``not_finished`` unless ``unfinished="keep"``.
 * A formula without a saved value excludes its row (``formula``); text that
   starts with ``=``, ``+``, ``-`` or ``@`` in an open answer is kept as text.
+  A CSV in the canonical layout (written by ``Survey.to_csv``) has the
+  escape of :func:`analyse.writing.escape_csv_text` undone in every text
+  cell; no other file is unescaped.
+* E-mail addresses, IP addresses and phone numbers typed into open answers,
+  the partner column, leerlab/level/sector answers and excluded values are
+  replaced by a placeholder (:func:`analyse.cells.redact_text`); the report
+  names the column and how many, never the value.
 * A row that cannot be used goes to ``Survey.excluded`` with its file, row (as
   the spreadsheet shows it), column, value and reason; the first problem in
   column order is reported. ``len(responses) + len(excluded)`` equals the data
@@ -62,14 +69,29 @@ from .cells import (
     redact_text,
     scores_from_cells,
     text_cells,
+    unescaped,
 )
 from .codebook import Codebook, load_codebook, normalise
 from .colmap import ColumnMap, FileMap
 from .dates import DATE_PROBLEMS, date_problem_detail, looks_like_dates, wave_dates
 from .errors import SurveyError
 from .headers import layout
-from .load_report import EXCLUDED_COLUMNS, REASON_CODES, ROLE_NEEDS, FileReport, LoadReport, Note
-from .reading import DEFAULT_MAX_XLSX_BYTES, SUPPORTED_SUFFIXES, FormulaCell, NeedsOpenpyxl, RawTable, read_table
+from .load_report import (
+    EXCLUDED_COLUMNS,
+    REASON_CODES,
+    ROLE_NEEDS,
+    FileReport,
+    LoadReport,
+    Note,
+)
+from .reading import (
+    DEFAULT_MAX_XLSX_BYTES,
+    SUPPORTED_SUFFIXES,
+    FormulaCell,
+    NeedsOpenpyxl,
+    RawTable,
+    read_table,
+)
 from .recognise import Recognition, recognise
 from .survey import META, Survey
 
@@ -77,7 +99,7 @@ R = REASON_CODES
 
 __all__ = ["load"]
 
-_WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z]?)", re.I)
+_WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z]?)", re.IGNORECASE)
 
 
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
@@ -287,6 +309,8 @@ def _load_recognised(rec: Recognition, first: RawTable, path: Path, cb: Codebook
     cols = cols.head(last)
     rep.rows_read = last
     rep.layout = layout(rec.headers, t, rows, cb)
+    if rep.layout == "canonical (analyse)" and t.kind == "csv":
+        cols = unescaped(cols)  # a CSV we wrote (Survey.to_csv): undo its escape in every text cell
     rep.recognised = [rec.columns[j] for j in sorted(rec.columns)]
     rep.constants = dict(file_map.metadata)
     _note_missing_roles(rec, file_map, rep)
@@ -323,7 +347,7 @@ def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: Fi
     meta = {"respondent_id": _respondent_ids(cols, roles, headers, file, rows, reasons, rep),
             "wave": _waves(cols, roles, headers, file_map, file, wave_arg, position, reasons, rep)}
     meta.update(_categories(cols, roles, headers, cb, file_map, file, reasons, rep))
-    meta["partner"] = _partners(cols, roles, file_map, reasons)
+    meta["partner"] = _partners(cols, roles, headers, file_map, reasons, rep)
     _completion_reasons(cols, roles, cb, reasons, unfinished, rep)
     # A formula Excel never computed is not an answer, whatever column it is in. A FormulaCell equals
     # the text of its formula, so it is told by type, cell by cell, in the rare workbook that has one.
@@ -429,9 +453,10 @@ def _categories(cols: Columns, roles: dict, headers: list[str], cb: Codebook, fi
         reasons[count > 1, j] = R[f"ambiguous_{role}"]
         labels = {normalise(s) for c in vocabulary.spellings.values() for s in (c, cb.label(role, c, "nl"),
                                                                                 cb.label(role, c, "en"))}
+        _note_redacted(rep, headers[j], int(cols.map(j, has_address, False, bool).sum()))
         rep.values += [(headers[j], redact_text(raw), c, k) for raw, c, k in mapping
                        if c and normalise(raw) not in labels]
-        out[role] = np.where(code == None, np.nan, code)  # noqa: E711 - elementwise on an object array
+        out[role] = np.where(code == None, np.nan, code)
     return out
 
 
@@ -445,14 +470,25 @@ def _constant_code(role: str, value: str, vocabulary: Vocabulary, cb: Codebook, 
     return found[0]
 
 
-def _partners(cols: Columns, roles: dict, file_map: FileMap, reasons) -> np.ndarray:
+def _partners(cols: Columns, roles: dict, headers: list[str], file_map: FileMap, reasons, rep) -> np.ndarray:
+    """The partner school of every row as text; an address or phone number typed into it is replaced."""
     if "partner" in file_map.metadata:
-        return np.full(len(cols), file_map.metadata["partner"], dtype=object)
+        return np.full(len(cols), redact_text(file_map.metadata["partner"]), dtype=object)
     if "partner" not in roles:
         return np.full(len(cols), np.nan, dtype=object)
     j = roles["partner"]
     reasons[cols.blank(j), j] = R["missing_partner"]
-    return text_cells(cols, j).to_numpy()
+    _note_redacted(rep, headers[j], int(cols.map(j, has_address, False, bool).sum()))
+    return cols.map(j, comment_text, pd.NA)  # as text_cells gives it, redacted, per distinct value
+
+
+def _note_redacted(rep: FileReport, header: str, n: int) -> None:
+    """Say how many values of a metadata column held an address or phone number (never the values)."""
+    if n:
+        rep.notes.append(Note(f"{n} value(s) in column {header!r} contained an e-mail address, phone number or IP "
+                              "address; replaced by a placeholder",
+                              f"{n} waarde(n) in kolom {header!r} bevatte(n) een e-mailadres, telefoonnummer of "
+                              "IP-adres; vervangen door een plaatshouder"))
 
 
 def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows):
@@ -570,9 +606,10 @@ def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, file: str, 
             "_file": file, "_row": rows[has],
         }))
     if redacted:
-        rep.notes.append(Note(f"{redacted} open answer(s) contained an e-mail or IP address; replaced by a placeholder",
-                              f"{redacted} open antwoord(en) bevatte(n) een e-mail- of IP-adres; vervangen door een "
-                              "plaatshouder"))
+        rep.notes.append(Note(f"{redacted} open answer(s) contained an e-mail address, phone number or IP address; "
+                              "replaced by a placeholder",
+                              f"{redacted} open antwoord(en) bevatte(n) een e-mailadres, telefoonnummer of IP-adres; "
+                              "vervangen door een plaatshouder"))
     if not parts:
         return pd.DataFrame(columns=["respondent_id", "wave", "condition", "text", "_file", "_row"])
     return pd.concat(parts, ignore_index=True)

@@ -2,40 +2,70 @@
 
 Spreadsheet programs run a cell that starts with ``=`` (and, when a CSV is
 opened, also ``+``, ``-`` or ``@``) as a formula. In .xlsx output every text
-cell is stored as text; in CSV output such text gets a leading apostrophe,
-which the loader removes again when it reads the file back.
+cell is stored as text; in CSV output such text gets an apostrophe before it
+(also after a ``;`` or ``,`` inside it, see :func:`escape_csv_text`), which the
+loader removes again when it reads back a file in our canonical layout.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["write_csv", "write_xlsx", "escape_csv_text"]
+__all__ = ["escape_csv_text", "unescape_csv_text", "write_csv", "write_xlsx"]
 
 #: What makes a spreadsheet program read a text cell as a formula (escaped in CSV output).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Where a spreadsheet program may start a new cell inside one of our fields: Dutch Excel
+#: splits a CSV on ``;``, others on ``,`` or tab, and a line break may start a new row.
+CELL_BREAKS = ",;\t\r\n"
+
+_SEGMENTS = re.compile(f"([{re.escape(CELL_BREAKS)}])")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def escape_csv_text(value):
-    """``'=SUM(A1)`` for ``=SUM(A1)``; numbers and other text unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_number(value):
-        return "'" + value
-    return value
+    """Text made safe to open in any spreadsheet program; numbers and other values unchanged.
+
+    The rule: split the text at every cell break (``,`` ``;`` tab, CR, LF: where some
+    program may start a new cell); the text and each part after a break is a *segment*.
+    A segment gets an apostrophe put before it when it starts, after any spaces, with a
+    formula character (``= + - @``), or when it starts with an apostrophe itself; a text
+    that starts with a tab or CR gets one too. ``=1+1`` -> ``'=1+1``, ``Groen;=1+1`` ->
+    ``Groen;'=1+1``, `` =x`` -> ``' =x``, ``'quoted`` -> ``''quoted``, ``-inf`` -> ``'-inf``.
+    Whatever program splits the line wherever, no cell starts with a formula character:
+    every candidate cell start is a segment start. A text that is a plain decimal number
+    (``-1.5``, ``-1,5``) is left as it is: it is read as a number, never as a formula.
+
+    :func:`unescape_csv_text` undoes it exactly: it removes one apostrophe from the start
+    of every segment that starts with one. After escaping, a segment starts with an
+    apostrophe exactly when one was put before it (an original leading apostrophe is
+    always doubled), and an apostrophe is no cell break, so the segments stay the same.
+    """
+    if not isinstance(value, str) or _NUMBER.fullmatch(value):
+        return value
+    parts = _SEGMENTS.split(value)  # text, break, text, break, ...: the texts at even places
+    for k in range(0, len(parts), 2):
+        part = parts[k]
+        if part[:1] == "'" or part.lstrip(" ")[:1] in FORMULA_START[:4] and part.strip(" ") \
+                or (k == 0 and value[:1] in ("\t", "\r")):
+            parts[k] = "'" + part
+    return "".join(parts)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text.replace(",", "."))
-    except ValueError:
-        return False
-    return True
+def unescape_csv_text(text: str) -> str:
+    """Undo :func:`escape_csv_text`: one apostrophe removed from the start of every segment."""
+    if "'" not in text:
+        return text
+    parts = _SEGMENTS.split(text)
+    return "".join(p[1:] if k % 2 == 0 and p[:1] == "'" else p for k, p in enumerate(parts))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 CSV, comma separated, formula-like text escaped."""
+    """UTF-8 CSV, comma separated, every text cell escaped (:func:`escape_csv_text`); numbers stay numbers."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
