@@ -189,3 +189,22 @@ def test_icc2_with_equal_group_means_is_nan_whatever_the_row_order():
         row = out[out["condition"] == "ambitie"]
         assert (row["msb"] == 0).all() and row["icc2"].isna().all()
         assert row["note"].str.contains("ICC(2) undefined", regex=False).all()
+
+
+def test_kruskal_across_levels_leaves_out_a_respondent_without_level():
+    from scipy.stats import kruskal
+
+    from analyse.stats.levels import kruskal_levels
+
+    s = an.sample.generate(respondents_per_group=6, waves=1, seed=5)
+    r = s.responses.copy()
+    r.loc[r.index[0], "level"] = np.nan
+    scores = an.condition_scores(an.Survey(r, codebook=s.codebook))
+    got = kruskal_levels(scores, ["leerlab", "partner", "condition"])
+    first = scores.iloc[0]
+    mine = scores[(scores["partner"] == first["partner"]) & (scores["condition"] == "ambitie")
+                  & scores["level"].notna() & scores["score"].notna()]
+    want = kruskal(*[g["score"] for _, g in mine.groupby("level", observed=True)])
+    row = got[(got["partner"] == first["partner"]) & (got["condition"] == "ambitie")]
+    assert row["kw_h"].item() == pytest.approx(want.statistic, rel=1e-12)
+    assert row["kw_p"].item() == pytest.approx(want.pvalue, rel=1e-12)

@@ -9,12 +9,12 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import sample
 from .codebook import Codebook, load_codebook
+from .disclosure import protect
 from .errors import AnalyseError, CodebookError, MissingColumnError, SurveyError
 from .loading import load
 from .survey import Survey
 from .stats import *  # noqa: F403  (one function per statistic, re-exported)
 from .stats import __all__ as _stats_all
-
 
 
 def __getattr__(name: str):
@@ -41,6 +41,7 @@ __all__ = [
     "load",
     "load_codebook",
     "plot",
+    "protect",
     "sample",
     *_stats_all,
 ]

@@ -34,6 +34,10 @@ class Survey:
     excluded : DataFrame
         Every input row not used: ``file, row, column, value, reason, detail``.
     codebook : Codebook
+    disclosure : Disclosure or None
+        Set by :func:`analyse.protect`: which groups statistics and figures
+        made from this Survey hide so that no number rests on fewer than
+        ``min_n`` respondents, not even by subtraction. None: no such control.
 
     A Survey can also be built from a canonical frame, e.g. in tests:
     ``Survey(df)``; the frame's dtypes are normalised as the loader does.
@@ -41,7 +45,7 @@ class Survey:
 
     def __init__(self, responses: pd.DataFrame, *, codebook: Codebook | str | Path | None = None,
                  comments: pd.DataFrame | None = None, excluded: pd.DataFrame | None = None,
-                 report: LoadReport | None = None):
+                 report: LoadReport | None = None, disclosure=None):
         self.codebook = load_codebook(codebook)
         self.responses = canonical_responses(responses, self.codebook)
         self.comments = (pd.DataFrame(columns=COMMENT_COLUMNS) if comments is None
@@ -49,6 +53,7 @@ class Survey:
         self.excluded = (pd.DataFrame(columns=EXCLUDED_COLUMNS) if excluded is None
                          else excluded.reset_index(drop=True))
         self._report = report
+        self.disclosure = disclosure
 
     def __repr__(self) -> str:
         r = self.responses

@@ -4,16 +4,34 @@ Every function takes a :class:`~analyse.Survey` (or a canonical responses
 frame plus ``codebook=``) and returns a tidy DataFrame, one row per group x
 condition (or item / gap / factor). Groups below ``min_n`` respondents
 (default :data:`analyse.stats._common.MIN_GROUP_SIZE`) get NaN estimates and
-a ``note``.
+a ``note``. On a Survey made by :func:`analyse.protect`, the group statistics
+also blank the groups its disclosure plan hides.
 """
 
+from ..disclosure import protected
+from . import agreement as _agreement
+from . import levels as _levels
+from . import reliability as _reliability
+from . import scores as _scores
+from . import success as _success
+from . import waves as _waves
 from ._common import MIN_GROUP_SIZE
-from .agreement import ad, agreement, gap, icc, krippendorff, rwg
-from .levels import level_gaps, level_nodes
-from .reliability import item_statistics, reliability
-from .scores import condition_means, condition_scores
-from .success import factor_scores, success_factors
-from .waves import wave_change
+from .scores import condition_scores
+from .success import factor_scores
+
+condition_means = protected(_scores.condition_means)
+reliability = protected(_reliability.reliability)
+item_statistics = protected(_reliability.item_statistics)
+rwg = protected(_agreement.rwg)
+ad = protected(_agreement.ad)
+icc = protected(_agreement.icc)
+krippendorff = protected(_agreement.krippendorff)
+gap = protected(_agreement.gap)
+agreement = protected(_agreement.agreement)
+level_nodes = protected(_levels.level_nodes)
+level_gaps = protected(_levels.level_gaps)
+wave_change = protected(_waves.wave_change)
+success_factors = protected(_success.success_factors)
 
 __all__: list[str] = [
     "MIN_GROUP_SIZE",

@@ -66,7 +66,8 @@ def kruskal_levels(scores: pd.DataFrame, group: list[str], between: str = "level
     :math:`\\chi^2` with (levels observed - 1) df. Validated against
     :func:`scipy.stats.kruskal`. Returns ``group`` columns, ``kw_h``, ``kw_df``, ``kw_p``.
     """
-    df = scores[scores["score"].notna()]
+    # A respondent without a level (or group) belongs to no cell being compared.
+    df = scores[scores["score"].notna() & scores[group + [between]].notna().all(axis=1)]
     codes, keys = group_codes(df, group)
     cell, _ = group_codes(df, group + [between])
     G = len(keys)
