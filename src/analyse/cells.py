@@ -317,11 +317,18 @@ def one_of(cols: Columns, j: int, spellings: set[str]) -> np.ndarray:
 
 
 def unescaped(cols: Columns) -> Columns:
-    """Every text cell with the escape of :func:`analyse.writing.escape_csv_text` undone (for our own CSVs)."""
+    """Every text cell with the escape of :func:`analyse.writing.escape_csv_text` undone (for our own CSVs).
+
+    Only the columns with an apostrophe in some cell change; the others (the scores) are kept as read.
+    """
     def undo(v):
         return unescape_csv_text(v) if isinstance(v, str) else v
 
-    return Columns([cols.map(j, undo, None) for j in range(cols.width)])
+    escaped = {j for j in range(cols.width) if cols.distinct_text(j, ("'",))}
+    out = Columns([cols.map(j, undo, None) if j in escaped else c for j, c in enumerate(cols.columns)],
+                  {j: f for j, f in cols._factors.items() if j not in escaped})
+    out._plain = {j: p for j, p in cols._plain.items() if j not in escaped}
+    return out
 
 
 # --------------------------------------------------------------------------- redaction
@@ -342,6 +349,8 @@ _DOT = r"(?:\.|[ \t]{0,2}[\[(][ \t]?(?i:dot|punt)[ \t]?[\])][ \t]{0,2})"
 EMAIL = re.compile(
     rf"(?<![\w.+\-])[\w.+\-]++(?:{_AT}[\w\-]++(?:{_DOT}[\w\-]++)+"
     r"|[ \t](?i:at|apenstaartje)[ \t][\w\-]++(?:[ \t](?i:dot|punt)[ \t][\w\-]++)+)")
+# Where a spelled-out at sign may be ("[at]", "(at)", " at "): no e-mail address without one of these or "@".
+_AT_WORD = re.compile(r"[\[( \t](?i:at|apenstaartje)[\]) \t]")
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 #: An IPv4 address: four octets 0-255, not part of a longer dotted number (``1.2.3.4.5``).
 IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\w|\.[0-9])")
@@ -432,7 +441,8 @@ def redact_text(text: str) -> str:
     stay: years, scores (3,5), dates (12-03-2024), times, percentages, versions (1.2.3),
     postcodes. Names in free text are not recognised.
     """
-    text = EMAIL.sub(EMAIL_PLACEHOLDER, text)
+    if "@" in text or "＠" in text or _AT_WORD.search(text):  # a quick look first: most text has no address
+        text = EMAIL.sub(EMAIL_PLACEHOLDER, text)
     if ":" in text:
         text = _IPV6_CANDIDATE.sub(_ipv6, text)
     if "." in text:
