@@ -92,8 +92,9 @@ def test_heatmap_marks_suppressed_cells(wave2):
     marked = [p for p in ax.patches if p.get_gid() == "suppressed"]
     assert len(marked) == 5                              # Zorg's five conditions, n = 3
     assert {p.get_hatch() for p in marked} == {"///"}
-    assert sum("n < 5" in t for t in texts(ax.figure)) >= 5
-    assert "n < 5: not shown" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sum(t == "not shown" for t in texts(ax.figure)) == 5
+    assert not any(t == "n=3" or "(n=3)" in t for t in texts(ax.figure))  # a hidden cell tells no size
+    assert "n < 5 or derivable: not shown" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert [t.get_text() for t in ax.get_yticklabels()][3] == "Care & Welfare"
     # nothing marked when every group is large enough
     ax2 = ap.leerlab_heatmap(wave2)
@@ -235,3 +236,30 @@ def test_partner_sheet_is_one_a4_page(wave2, lang):
     assert diffs.index[0].startswith("belangen")           # the planted Groen disagreement
     pit = wave2.codebook.pitfalls.set_index("condition").loc["belangen", lang]
     assert any(pit in t for t in texts(fig))
+
+
+def test_likert_hides_a_group_below_min_n_and_says_so(wave2):
+    r = wave2.responses
+    one = an.Survey(r.iloc[:1], codebook=wave2.codebook)          # one respondent: every answer would be 100 %
+    ax = ap.likert_bars(one, conditions=["ambitie"], lang="en")
+    assert all(p.get_width() == 0 for p in segments(ax))
+    assert not [t for t in texts(ax.figure) if t.endswith("%")]
+    twin = [a for a in ax.figure.axes if a is not ax][0]
+    assert {t.get_text() for t in twin.get_yticklabels() if t.get_text()} == {"not shown"}
+    table = ap.likert_counts(one, conditions=["ambitie"])
+    assert table[["n", "count_1", "share_5"]].isna().all().all() and (table["note"] == "n < 5").all()
+
+
+def test_protected_figures_hide_what_the_plan_hides(wave2):
+    r = wave2.responses
+    sport = r["leerlab"] == "Sport"
+    partner = r.loc[sport, "partner"].astype(str).iloc[0]
+    lone = r.index[sport & (r["partner"].astype(str) == partner)][1:]
+    safe = an.protect(an.Survey(r.drop(lone), codebook=wave2.codebook), min_n=5)
+    ax = ap.leerlab_heatmap(safe, rows="partner", lang="en")
+    hidden = [p for p in ax.patches if p.get_gid() == "suppressed"]
+    assert len(hidden) == 10                             # both Sport partners: the lone one and its subtractable sibling
+    fig = ap.eight_grid(safe, lang="en")
+    assert not any(t.startswith("n=1") for t in texts(fig))
+    counts = ap.likert_counts(safe, by="partner")
+    assert counts.loc[counts["partner"].astype(str) == partner, "n"].isna().all()

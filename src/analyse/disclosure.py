@@ -119,8 +119,10 @@ class Disclosure:
             if col in _KEEP or col in _KEY_COLUMNS or col == "note":
                 continue
             s = out[col]
-            if pd.api.types.is_bool_dtype(s) or s.dtype == object and col in ("verdict", "flag", "weakest"):
+            if pd.api.types.is_bool_dtype(s):
                 out[col] = s.astype(object).where(~mask, pd.NA)
+            elif col in ("verdict", "flag"):  # a judgement on hidden numbers: as if none was made
+                out[col] = s.where(~mask, "")
             elif pd.api.types.is_numeric_dtype(s):
                 out[col] = s.astype(float).where(~mask, np.nan)
         note = HIDDEN_NOTE.format(min_n=self.min_n)

@@ -91,8 +91,13 @@ class Survey:
         return out
 
     def group_sizes(self, by=("wave", "leerlab", "partner", "level")) -> pd.DataFrame:
-        """Respondents per group (observed groups only): the grouping columns and ``n``."""
-        return self.responses.groupby(list(by), observed=True).size().rename("n").reset_index()
+        """Respondents per group (observed groups only): the grouping columns and ``n``.
+
+        On a protected Survey (:func:`analyse.protect`) the sizes of hidden
+        groups are blank (NaN) and ``note`` says why.
+        """
+        out = self.responses.groupby(list(by), observed=True).size().rename("n").reset_index()
+        return out if self.disclosure is None else self.disclosure.apply(out)
 
     # ----------------------------------------------------------- writers
     def canonical(self) -> pd.DataFrame:

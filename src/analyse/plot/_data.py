@@ -41,7 +41,8 @@ def pick_wave(survey: Survey, wave="last") -> tuple[Survey, str | None]:
         raise ValueError(f"wave {wave!r} is not in the survey; waves are {', '.join(waves)}")
     if len(waves) == 1:
         return survey, wave
-    return Survey(r[r["wave"] == wave], codebook=survey.codebook, comments=survey.comments), wave
+    return Survey(r[r["wave"] == wave], codebook=survey.codebook, comments=survey.comments,
+                  disclosure=_restrict(survey, wave=wave)), wave
 
 
 def pick_rows(survey: Survey, **equal) -> Survey:
@@ -54,7 +55,13 @@ def pick_rows(survey: Survey, **equal) -> Survey:
             keep &= r[col].astype(str).isin(values).to_numpy()
             if not keep.any():
                 raise ValueError(f"no respondents with {col} in {values}")
-    return Survey(r[keep], codebook=survey.codebook)
+    return Survey(r[keep], codebook=survey.codebook, disclosure=_restrict(survey, **equal))
+
+
+def _restrict(survey: Survey, **equal):
+    """The disclosure plan of a Survey cut to some rows: the cut's totals are the plan's groups."""
+    plan = survey.disclosure
+    return None if plan is None else plan.restrict(**equal)
 
 
 def group_label(cb: Codebook, kind: str, value, lang: str) -> str:

@@ -164,7 +164,7 @@ def eight_diagram(data, *, leerlab: str, condition: str, wave="last", lang: str 
 
     for row in nd.itertuples():
         x, y = xpos[str(row.side)], ypos[str(row.level)]
-        n = int(row.n)
+        n = 0 if pd.isna(row.n) else int(row.n)
         size = 900 + 60 * min(n, 40)   # area grows with n, capped so big groups stay in the panel
         if np.isfinite(row.mean):
             color = MEAN_CMAP(norm(row.mean))
@@ -177,9 +177,11 @@ def eight_diagram(data, *, leerlab: str, condition: str, wave="last", lang: str 
             ax.annotate(f"n={n}", (x, y), xytext=(0, -9), textcoords="offset points", ha="center",
                         va="center", fontsize=6.5, color=text_color(color), zorder=4)
         else:
-            ax.scatter([x], [y], s=size, color=SUPPRESSED_COLOR, edgecolor="0.5", hatch="////", linewidth=0.8,
+            # One size and no n: a hidden node must not tell how small it is.
+            ax.scatter([x], [y], s=900, color=SUPPRESSED_COLOR, edgecolor="0.5", hatch="////", linewidth=0.8,
                        zorder=3, gid=f"node|{row.side}|{row.level}|suppressed")
-            ax.text(x, y, f"n={n}\n<{min_n}", ha="center", va="center", fontsize=6.5, color="0.15", zorder=4)
+            ax.text(x, y, wrap(text("suppressed_short", lang), 8), ha="center", va="center", fontsize=6.5,
+                    color="0.15", zorder=4)
 
     ax.set_xlim(-0.62, 1.62)
     ax.set_ylim(-0.6, len(levels) - 0.35)
@@ -201,13 +203,13 @@ def eight_diagram(data, *, leerlab: str, condition: str, wave="last", lang: str 
     return ax
 
 
-def eight_legend_handles(lang: str) -> list:
+def eight_legend_handles(lang: str, min_n: int = MIN_GROUP_SIZE) -> list:
     """Legend entries: gap widths, a broken line, a suppressed node."""
     handles = [mlines.Line2D([], [], **_style(d, False), label=f"{text('gap', lang)} {fmt_num(d, lang, 1)}")
                for d in (0.0, 0.5, 1.0, 1.5)]
     handles.append(mlines.Line2D([], [], **_style(1.0, True), label=text("broken", lang)))
     handles.append(mpatches.Patch(facecolor=SUPPRESSED_COLOR, hatch="////", edgecolor="0.5",
-                                  label=text("suppressed", lang, min_n=MIN_GROUP_SIZE)))
+                                  label=text("suppressed", lang, min_n=min_n)))
     return handles
 
 
@@ -267,7 +269,7 @@ def eight_grid(data: Survey, *, leerlabs=None, conditions=None, wave="last", lan
     cbar = fig.colorbar(sm, ax=axes, orientation="horizontal", location="bottom", shrink=0.35, aspect=30,
                         pad=0.01, ticks=cb.scale_points)
     cbar.set_label(text("mean", lang))
-    fig.legend(handles=eight_legend_handles(lang), loc="outside lower center", ncol=3, fontsize="small")
+    fig.legend(handles=eight_legend_handles(lang, min_n), loc="outside lower center", ncol=3, fontsize="small")
     fig.suptitle(text("eight_title", lang) + wave_suffix(shown, lang), fontweight="bold")
     fig.analyse_data = (nodes, gaps)
     return fig

@@ -6,6 +6,8 @@ import matplotlib.patches as mpatches
 import numpy as np
 import pandas as pd
 
+from ..stats import MIN_GROUP_SIZE
+from ..stats._common import note_small
 from ..survey import Survey
 from ._data import group_label, new_axes, observed_order, pick_wave, wave_suffix
 from ._theme import percent_formatter, scale_palette, text, text_color, wrap
@@ -13,7 +15,8 @@ from ._theme import percent_formatter, scale_palette, text, text_color, wrap
 __all__ = ["likert_bars", "likert_counts"]
 
 
-def likert_counts(survey: Survey, *, by: str | None = None, conditions=None, wave="last") -> pd.DataFrame:
+def likert_counts(survey: Survey, *, by: str | None = None, conditions=None, wave="last",
+                  min_n: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Counts and shares of every answer per statement (and group): the numbers behind :func:`likert_bars`.
 
     Every scale point gets a column even when nobody chose it; ``n`` counts
@@ -28,13 +31,16 @@ def likert_counts(survey: Survey, *, by: str | None = None, conditions=None, wav
     conditions : list of str, optional
         Conditions to include (default all, questionnaire order).
     wave : "last", None or a wave
+    min_n : int
+        Rows with fewer answers keep no number (NaN) and say so in ``note``;
+        on a Survey made by :func:`analyse.protect` its plan applies too.
 
     Returns
     -------
     DataFrame
         ``condition, item`` (and ``by``), ``n, n_missing``, one count column
         per scale point (``count_1`` ...) and one share column (``share_1`` ...),
-        items in questionnaire order.
+        ``note``, items in questionnaire order.
 
     Examples
     --------
@@ -72,8 +78,12 @@ def likert_counts(survey: Survey, *, by: str | None = None, conditions=None, wav
                                               categories=cb.condition_codes, ordered=True))
     order = ["item"] + ([by] if by else [])
     out = out.sort_values(order).reset_index(drop=True)
-    return out[["condition", "item", *([by] if by else []), "n", "n_missing", *count_cols,
-                *[f"share_{p:g}" for p in points]]]
+    numbers = ["n", "n_missing", *count_cols, *[f"share_{p:g}" for p in points]]
+    small = ((out["n"] > 0) & (out["n"] < min_n)).to_numpy()
+    out[numbers] = out[numbers].astype(float).mask(np.broadcast_to(small[:, None], (len(out), len(numbers))))
+    out["note"] = np.where(small, note_small(np.zeros(len(out)), min_n), "")
+    out = out[["condition", "item", *([by] if by else []), *numbers, "note"]]
+    return out if survey.disclosure is None else survey.disclosure.apply(out)
 
 
 def _layout(table: pd.DataFrame, by: str | None) -> list[tuple[str, object]]:
@@ -89,7 +99,8 @@ def _layout(table: pd.DataFrame, by: str | None) -> list[tuple[str, object]]:
 
 
 def likert_bars(data: Survey, *, by: str | None = None, conditions=None, wave="last", center=None,
-                lang: str = "nl", wrap_width: int = 60, label_min: float = 0.08, ax=None):
+                lang: str = "nl", wrap_width: int = 60, label_min: float = 0.08, min_n: int = MIN_GROUP_SIZE,
+                ax=None):
     """Diverging stacked bars: the share of each answer per statement, centred on neutral.
 
     Statements are grouped under their condition in questionnaire order, with
@@ -115,6 +126,8 @@ def likert_bars(data: Survey, *, by: str | None = None, conditions=None, wave="l
         Characters per line of the statement text.
     label_min : float
         Segments at least this share carry a percentage label.
+    min_n : int
+        Bars of fewer answers are not drawn and say "not shown", without n.
     ax : Axes, optional
 
     Returns
@@ -129,7 +142,7 @@ def likert_bars(data: Survey, *, by: str | None = None, conditions=None, wave="l
     >>> ax = ap.likert_bars(an.sample.generate(), conditions=["belangen"], by="level")  # doctest: +SKIP
     """
     cb = data.codebook
-    table = likert_counts(data, by=by, conditions=conditions, wave=wave)
+    table = likert_counts(data, by=by, conditions=conditions, wave=wave, min_n=min_n)
     _, shown = pick_wave(data, wave)
     points = cb.scale_points
     center = cb.midpoint if center is None else float(center)
@@ -170,6 +183,9 @@ def likert_bars(data: Survey, *, by: str | None = None, conditions=None, wave="l
                         fontsize="x-small", color=text_color(colors[k]))
         ticklabels.append(group_label(cb, by, group, lang) if by
                           else wrap(cb.label("item", str(row["item"]), lang), wrap_width))
+        if pd.isna(row["n"]):  # hidden: an empty bar, and no n to tell how small the group is
+            n_labels.append(text("suppressed_short", lang))
+            continue
         n_labels.append(f"n={int(row['n'])}" + (f" · {int(row['n_missing'])} {text('no_answer', lang)}"
                                                  if row["n_missing"] else ""))
     ax.set_yticks(y, ticklabels, fontsize="small")

@@ -178,8 +178,8 @@ def leerlab_heatmap(data, *, rows: str = "leerlab", wave="last", lang: str = "nl
                 suppressed += 1
                 ax.add_patch(mpatches.Rectangle((j, i), 1, 1, facecolor=SUPPRESSED_COLOR, hatch="///",
                                                 edgecolor="white", lw=1.5, gid="suppressed", zorder=2))
-                if annot:
-                    ax.text(j + 0.5, i + 0.5, f"{text('suppressed_short', lang, min_n=min_n)}\n(n={k})",
+                if annot:  # no n: a hidden cell must not tell how small it is
+                    ax.text(j + 0.5, i + 0.5, text("suppressed_short", lang),
                             ha="center", va="center", fontsize="small", color="0.15", zorder=3,
                             bbox={"boxstyle": "round,pad=0.2", "fc": SUPPRESSED_COLOR, "ec": "none"})
             elif annot:

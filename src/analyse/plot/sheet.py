@@ -85,14 +85,15 @@ def partner_sheet(data: Survey, leerlab: str, *, wave="last", lang: str = "nl", 
     # do not narrow the profile above them.
     top_fig, mid_fig, low_fig = fig.subfigures(3, 1, height_ratios=[
         3.6, 0.5 * max(len(shown_diffs), 1) + 1.2, 0.75 * len(discuss) + 0.6])
-    n_of = survey.responses["partner"].astype(str).value_counts()
+    sizes = survey.group_sizes(["partner"])
+    n_of = {str(p): n for p, n in zip(sizes["partner"], sizes["n"]) if n >= min_n}  # NaN when hidden
     fig.suptitle(text("sheet_title", lang, leerlab=group_label(cb, "leerlab", leerlab, lang)) + wave_suffix(shown, lang),
                  fontweight="bold", fontsize="large")
 
     ax1 = top_fig.subplots()
     draw_profile(ax1, profile, cb, hue="partner", lang=lang, palette=colors, horizontal=True, dodge=0.4, legend=False)
     top_fig.legend(handles=ax1.get_legend_handles_labels()[0],
-                   labels=[f"{p} (n={n_of.get(p, 0)})" for p in partners], loc="outside lower center",
+                   labels=[f"{p} (n={n_of[p]:.0f})" if p in n_of else p for p in partners], loc="outside lower center",
                    ncol=2, fontsize="small", frameon=False)
     ax1.set_title(text("sheet_profile", lang), loc="left")
 
