@@ -88,3 +88,18 @@ def test_change_between_waves_hides_a_small_unpaired_remainder():
 
 def test_same_input_same_plan(exposed, safe):
     assert an.protect(exposed, min_n=5).disclosure.hidden == safe.disclosure.hidden
+
+
+def test_a_comparison_is_hidden_when_either_side_is(exposed, safe):
+    gap = an.gap(safe, "sector", "vmbo", "mbo", by=["wave", "leerlab"])
+    sport = gap[(gap["wave"] == "1") & (gap["leerlab"] == "Sport")]
+    hidden = sport["note"].str.contains("disclosure control")
+    assert hidden.sum() >= 4 and sport.loc[hidden, ["n_a", "n_b", "diff"]].isna().all().all()
+    assert (sport.loc[~hidden, "n_a"] == 0).all()  # the lone respondent left one condition unanswered
+    assert gap.loc[gap["leerlab"] != "Sport", "diff"].notna().all()
+
+
+def test_krippendorff_measurement_level_is_not_a_group(exposed, safe):
+    alpha = an.krippendorff(safe, by=["wave", "leerlab"])
+    hidden = alpha["alpha"].isna() & alpha["note"].str.contains("disclosure control")
+    assert not hidden.any()  # every leerlab is shown, whatever the column "level" says

@@ -29,6 +29,7 @@ their rows are hidden; declare them in ``protect(..., groupings=)``.
 from __future__ import annotations
 
 import functools
+import inspect
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,8 @@ __all__ = ["GROUPINGS", "HIDDEN_NOTE", "Disclosure", "protect", "protected"]
 GROUPINGS: tuple[frozenset[str], ...] = tuple(frozenset(g) for g in (
     (), ("leerlab",), ("level",), ("partner",), ("leerlab", "partner"), ("leerlab", "level"),
     ("partner", "level"), ("leerlab", "partner", "level"), ("partner", "sector"),
-    ("leerlab", "partner", "sector"), ("leerlab", "partner", "sector", "level"),
+    ("leerlab", "partner", "sector"), ("leerlab", "partner", "sector", "level"), ("leerlab", "sector"),
+    ("leerlab", "sector", "level"),
     ("partner", "sector", "level"),
 ))
 CELLS = ["leerlab", "partner", "sector", "level"]
@@ -107,11 +109,17 @@ class Disclosure:
                 return True
         return False
 
-    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` with the hidden groups' numbers blanked and a note added."""
+    def apply(self, frame: pd.DataFrame, *, sides: tuple | None = None, ignore=()) -> pd.DataFrame:
+        """``frame`` with the hidden groups' numbers blanked and a note added.
+
+        ``sides=(column, a, b)``: each row compares the group's ``column == a``
+        with its ``column == b`` (both must be shown). ``ignore``: columns
+        that share a grouping column's name but are not groups.
+        """
         if frame.empty:
             return frame
-        mask = np.fromiter((self._row_hidden(r) for r in _records(frame)), dtype=bool, count=len(frame))
+        records = _records(frame.drop(columns=list(ignore)))
+        mask = np.fromiter((self._row_hidden(r, sides) for r in records), dtype=bool, count=len(frame))
         if not mask.any():
             return frame
         out = frame.copy()
@@ -133,17 +141,18 @@ class Disclosure:
             out["note"] = np.where(mask, note, "")
         return out
 
-    def _row_hidden(self, r: dict) -> bool:
+    def _row_hidden(self, r: dict, sides: tuple | None = None) -> bool:
         measure = _measure(r)
         if "wave_from" in r:  # a change between two waves
             return self._change_hidden(r, measure)
         wave = None if "wave" not in r else str(r["wave"])
         base = {c: r[c] for c in CELLS if c in r and _present(r[c])}
-        if "partner_a" in r or "level_a" in r:
-            sides = [{**base, **{c: r[f"{c}_{s}"] for c in ("partner", "level") if f"{c}_{s}" in r}}
-                     for s in ("a", "b")]
-            return any(self.is_hidden(wave, measure, g) for g in [base, *sides])
-        return self.is_hidden(wave, measure, base)
+        if sides is not None:
+            col, a, b = sides
+            groups = [{**base, col: a}, {**base, col: b}]
+        else:
+            groups = [{**base, **{c: r[f"{c}_{s}"] for c in CELLS if f"{c}_{s}" in r}} for s in ("a", "b")]
+        return any(self.is_hidden(wave, measure, g) for g in [base, *groups])
 
     def _change_hidden(self, r: dict, measure: str) -> bool:
         base = {c: r[c] for c in CELLS if c in r and _present(r[c])}
@@ -157,7 +166,7 @@ class Disclosure:
         return any(0 < k < self.min_n for k in rest if pd.notna(k))
 
 
-_KEY_COLUMNS = {"wave", *CELLS, "partner_a", "partner_b", "level_a", "level_b", "condition", "item",
+_KEY_COLUMNS = {"wave", *CELLS, *(f"{c}_{s}" for c in CELLS for s in "ab"), "condition", "item",
                 "success_factor", "factor_nl", "factor_en", "pitfall_nl", "pitfall_en", "kind", "design",
                 "effect_type", "np_test", "missing"}
 
@@ -178,13 +187,28 @@ def _measure(r: dict) -> str:
     return RESPONDENTS
 
 
-def protected(fn):
-    """Apply the Survey's disclosure plan (if it has one) to what a group statistic returns."""
+def protected(fn=None, *, sides: bool = False, ignore=()):
+    """Apply the Survey's disclosure plan (if it has one) to what a group statistic returns.
+
+    ``sides=True``: the statistic compares ``between == a`` with ``== b``
+    (its arguments of those names). ``ignore``: output columns named like a
+    grouping column that are not one.
+    """
+    if fn is None:
+        return functools.partial(protected, sides=sides, ignore=ignore)
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
     def wrapper(survey, *args, **kwargs):
         out = fn(survey, *args, **kwargs)
         plan = getattr(survey, "disclosure", None)
-        return out if plan is None else plan.apply(out)
+        if plan is None:
+            return out
+        compared = None
+        if sides:
+            bound = signature.bind(survey, *args, **kwargs).arguments
+            compared = (bound["between"], bound["a"], bound["b"])
+        return plan.apply(out, sides=compared, ignore=ignore)
     return wrapper
 
 
