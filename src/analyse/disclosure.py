@@ -142,9 +142,9 @@ class Disclosure:
         return out
 
     def _row_hidden(self, r: dict, sides: tuple | None = None) -> bool:
-        measure = _measure(r)
+        measures = _measures(r)
         if "wave_from" in r:  # a change between two waves
-            return self._change_hidden(r, measure)
+            return self._change_hidden(r, measures)
         wave = None if "wave" not in r else str(r["wave"])
         base = {c: r[c] for c in CELLS if c in r and _present(r[c])}
         if sides is not None:
@@ -152,11 +152,11 @@ class Disclosure:
             groups = [{**base, col: a}, {**base, col: b}]
         else:
             groups = [{**base, **{c: r[f"{c}_{s}"] for c in CELLS if f"{c}_{s}" in r}} for s in ("a", "b")]
-        return any(self.is_hidden(wave, measure, g) for g in [base, *groups])
+        return any(self.is_hidden(wave, m, g) for g in [base, *groups] for m in measures)
 
-    def _change_hidden(self, r: dict, measure: str) -> bool:
+    def _change_hidden(self, r: dict, measures: list[str]) -> bool:
         base = {c: r[c] for c in CELLS if c in r and _present(r[c])}
-        if any(self.is_hidden(str(r[w]), measure, base) for w in ("wave_from", "wave_to")):
+        if any(self.is_hidden(str(r[w]), m, base) for w in ("wave_from", "wave_to") for m in measures):
             return True
         if r.get("design") != "paired":
             return False
@@ -180,11 +180,11 @@ def _present(v) -> bool:
     return not (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
 
 
-def _measure(r: dict) -> str:
-    for col in ("item", "success_factor", "condition"):
-        if col in r and _present(r[col]):
-            return str(r[col])
-    return RESPONDENTS
+def _measures(r: dict) -> list[str]:
+    """The measures a row's numbers rest on: its statement or success factor, and its condition
+    (a success-factor row also shows the condition mean)."""
+    found = [str(r[c]) for c in ("item", "success_factor", "condition") if c in r and _present(r[c])]
+    return found or [RESPONDENTS]
 
 
 def protected(fn=None, *, sides: bool = False, ignore=()):
