@@ -240,7 +240,7 @@ def protect(survey: Survey, min_n: int = 5, *, groupings: Iterable[Iterable[str]
     >>> an.condition_means(safe, by=["wave", "leerlab", "partner"])  # doctest: +SKIP
     """
     from .stats import factor_scores
-    from .stats.scores import condition_scores
+    from .stats.scores import score_matrix
 
     groupings = tuple(dict.fromkeys(frozenset(g) for g in groupings))
     r = survey.responses
@@ -249,9 +249,14 @@ def protect(survey: Survey, min_n: int = 5, *, groupings: Iterable[Iterable[str]
     cells = atoms.size().reset_index()[["wave", *CELLS]]
     measures = {RESPONDENTS: np.ones(len(r), dtype=bool)}
     measures.update({i: r[i].notna().to_numpy() for i in survey.codebook.item_codes})
-    for frame, col in ((condition_scores(survey), "condition"), (factor_scores(survey), "success_factor")):
-        for name, part in frame.groupby(col, observed=True, sort=False):
-            measures[str(name)] = _by_respondent(part, r)
+    scores, _, conds = score_matrix(survey)
+    measures.update({c: ~np.isnan(scores[:, j]) for j, c in enumerate(conds)})
+    # factor_scores stacks one block of respondents (in row order) per success factor.
+    factors = factor_scores(survey)
+    k = len(factors) // max(len(r), 1)
+    factor_score = factors["score"].to_numpy().reshape(k, len(r))
+    names = factors["success_factor"].astype(str).to_numpy()[:: max(len(r), 1)][:k]
+    measures.update({f: ~np.isnan(factor_score[k]) for k, f in enumerate(names)})
     counts = np.stack([np.bincount(atom_of, weights=m, minlength=len(cells)) for m in measures.values()], axis=1)
     members, keys = _membership(cells, groupings)
     hidden: dict = {}
@@ -272,13 +277,6 @@ def protect(survey: Survey, min_n: int = 5, *, groupings: Iterable[Iterable[str]
     plan = Disclosure(min_n=min_n, hidden=hidden, waves=waves, groupings=groupings)
     return Survey(r, codebook=survey.codebook, comments=survey.comments, excluded=survey.excluded,
                   report=survey._report, disclosure=plan)
-
-
-def _by_respondent(part: pd.DataFrame, r: pd.DataFrame) -> np.ndarray:
-    """Per row of ``r``: whether ``part`` (long, one row per respondent) has a score for it."""
-    scored = part.loc[part["score"].notna(), ["respondent_id", "wave"]].astype(str)
-    key = pd.MultiIndex.from_frame(scored)
-    return pd.MultiIndex.from_frame(r[["respondent_id", "wave"]].astype(str)).isin(key)
 
 
 def _membership(cells: pd.DataFrame, groupings) -> tuple[np.ndarray, list]:
