@@ -23,6 +23,7 @@ from test_fast_reader import _with_shared_strings
 import analyse as an
 
 N = 4  # respondents in the valid export
+LONG_N = 20  # enough rows that the last lies beyond those searched for headers
 SHEET = "xl/worksheets/sheet1.xml"
 
 
@@ -230,13 +231,15 @@ def xxe(d: Path):
 
 # ---------------------------------------------------------------- CSV text
 def long_cell(d: Path):
-    """One comment of 50 MB without a break."""
-    path = valid_csv(d / "long_cell.csv")
+    """One comment of 50 MB without a break, below the rows searched for the header."""
+    path = d / "long_cell.csv"
+    frame = export_frame(an.load_codebook(), n=LONG_N)
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
     text = path.read_bytes().decode("utf-8-sig").split("\r\n")
-    text[1] = text[1] + ";" + "a" * (50 * 2**20)
+    text[-2] = text[-2] + ";" + "a" * (50 * 2**20)
     text[0] = text[0] + ";Opmerking"
     path.write_text("\r\n".join(text), encoding="utf-8-sig")
-    return path, N
+    return path, LONG_N
 
 
 def empty_lines(d: Path):
@@ -330,5 +333,5 @@ def hostile_sheet_name(d: Path):
 
 BUILDERS = [far_value_xfd, far_value_a, far_empty_a, far_empty_xfd, dimension_lying_big, dimension_lying_small,
             lying_sizes, honest_bomb, nested_bomb, truncated_zip, corrupt_member, billion_laughs_shared,
-            billion_laughs_sheet, xxe, cp1252, nul_byte, zero_bytes, only_bom, csv_named_xlsx,
+            billion_laughs_sheet, xxe, empty_lines, utf16le, utf16be, mixed_encoding, cp1252, nul_byte, zero_bytes, only_bom, csv_named_xlsx,
             xlsx_named_csv, fake_sav, hostile_sheet_name]

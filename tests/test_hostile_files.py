@@ -19,6 +19,9 @@ from pathlib import Path
 import hostile
 import pytest
 
+from analyse.errors import SurveyError
+from analyse.reading import Limits, read_table
+
 MEMORY = 2 * 2**30
 TIMEOUT = 60
 # Imports analyse once (seconds), then forks one child per file: the child alone gets the limits.
@@ -90,10 +93,74 @@ def test_the_corpus_is_big_enough():
 @pytest.mark.parametrize("name", [b.__name__ for b in hostile.BUILDERS])
 def test_hostile_file(name, outcomes):
     path, expect, outcome = outcomes[name]
-    print(name, outcome)
     assert "failed" not in outcome, outcome["failed"]
     if expect is None:
         assert "error" in outcome, f"loaded {outcome} but should have been refused"
         assert path.name in outcome["message"], outcome["message"]
     else:
         assert outcome.get("kept") == expect, outcome
+
+
+# ---------------------------------------------------------------- the guards one by one, in this process
+
+
+def test_a_50_mb_cell_is_read_whole(tmp_path):
+    path, n = hostile.long_cell(tmp_path)
+    table = read_table(path)
+    body = table.body(1)
+    assert len(body) == n
+    assert len(body.distinct(body.width - 1)[-1]) == 50 * 2**20
+
+
+def test_limits_are_configurable(tmp_path):
+    path, _ = hostile.long_cell(tmp_path)
+    with pytest.raises(SurveyError, match=r"long_cell\.csv: line 21 is longer than the limit of 1 MB"):
+        read_table(path, limits=Limits(line_bytes=2**20))
+    with pytest.raises(SurveyError, match=r"more than the limit of 1 MB for a text file"):
+        read_table(path, limits=Limits(csv_bytes=2**20))
+    xlsx = hostile.valid_xlsx(tmp_path / "x.xlsx")
+    with pytest.raises(SurveyError, match=r"x\.xlsx: sheet 'Sheet1' has values as far as row 5 and column Y .*"
+                                          r"limit of 4 rows"):
+        read_table(xlsx, limits=Limits(rows=4))
+    assert len(read_table(xlsx, limits=Limits(rows=5, columns=25, cells=125)).head) == 5
+
+
+def test_far_value_names_the_cell(tmp_path):
+    path, _ = hostile.far_value_xfd(tmp_path)
+    with pytest.raises(SurveyError, match=r"far_value_xfd\.xlsx: sheet 'Sheet1' .* \(up to cell XFD1048576\)"):
+        read_table(path)
+
+
+def test_stray_empty_cell_is_not_read(tmp_path):
+    path, _ = hostile.far_empty_a(tmp_path)
+    for engine in ("fastexcel", "openpyxl"):
+        table = read_table(path, engine=engine)
+        body = table.body(1)
+        assert (len(body), body.width) == (hostile.N, 25)
+        assert body.text(0).tolist() == [f"P{i}" for i in range(1, hostile.N + 1)]
+
+
+def test_utf16_and_mixed_encodings(tmp_path):
+    path, _ = hostile.utf16le(tmp_path)
+    assert "encoding utf-16" in str(read_table(path).notes[0])
+    path, _ = hostile.mixed_encoding(tmp_path)
+    with pytest.raises(SurveyError, match=r"mixed\.csv: the file is UTF-8 text but for the bytes b'\\xf6' on "
+                                          r"line 3 \(byte [0-9,]+ of the file, 11 of the line\).*save it again as UTF-8"):
+        read_table(path)
+    path, _ = hostile.cp1252(tmp_path)
+    assert "Coöperatie" in read_table(path).head[1].tolist()
+
+
+def test_reader_panic_is_a_survey_error(tmp_path, monkeypatch):
+    import fastexcel
+
+    class PanicException(BaseException):  # the name pyo3 gives a Rust panic
+        pass
+
+    def panic(*args, **kwargs):
+        raise PanicException("capacity overflow")
+
+    monkeypatch.setattr(fastexcel, "read_excel", panic)
+    path = hostile.valid_xlsx(tmp_path / "p.xlsx")
+    with pytest.raises(SurveyError, match=r"p\.xlsx: the spreadsheet reader failed on this file \(capacity overflow"):
+        read_table(path, engine="fastexcel").body(1)

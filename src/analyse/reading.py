@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -65,6 +66,7 @@ DEFAULT_MAX_XLSX_BYTES = 200 * 2**20
 ENGINES = (None, "fastexcel", "openpyxl")
 #: Rows kept as objects for header recognition: it looks at the first 10 rows and the 3 below a header.
 HEAD_ROWS = 16
+_ARROW_BLOCK = 2**20  # pyarrow.csv.ReadOptions' default block_size
 
 
 @dataclass(frozen=True)
@@ -165,14 +167,71 @@ def _read_by_content(path: Path, sheet: str | int | None, max_xlsx_bytes: int, e
     return _read_csv(path, limits)
 
 
-def _decode(path: Path) -> tuple[str, str]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+# A multi-byte UTF-8 sequence: text holding one is UTF-8, never cp1252 (where it would read as "Ã¶").
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _read_bytes(path: Path, limits: Limits) -> bytes:
+    size = path.stat().st_size
+    if size > limits.csv_bytes:
+        raise SurveyError(f"the file is {size / 2**20:,.0f} MB, more than the limit of "
+                          f"{limits.csv_bytes / 2**20:,.0f} MB for a text file; if it is a genuine export, pass "
+                          "load(..., limits=Limits(csv_bytes=...)) with a higher limit", file=path)
+    return path.read_bytes()
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The file's text and its encoding: UTF-16 by its BOM, else UTF-8, else (no UTF-8 at all in it) cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _bad_bytes(path, data, exc, "UTF-16") from None
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if data.startswith(b"\xef\xbb\xbf") or _UTF8_SEQUENCE.search(data):
+            raise _bad_bytes(path, data, exc, "UTF-8") from None
+    for encoding in ("cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def _bad_bytes(path: Path, data: bytes, exc: UnicodeDecodeError, encoding: str) -> SurveyError:
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+    return SurveyError(f"the file is {encoding} text but for the bytes {data[exc.start:exc.end]!r} on line {line} "
+                       f"(byte {exc.start:,} of the file, {column:,} of the line), which are not {encoding}: text in "
+                       "two encodings. Open it in a text editor or Excel and save it again as UTF-8 "
+                       "(Excel: 'CSV UTF-8')", file=path)
+
+
+def _longest_line(path: Path, data: bytes, limit: int, block: int = 2**24) -> int:
+    """The length of the longest line, refused beyond ``limit`` bytes; breaks found by block, the file not copied."""
+    previous, longest = -1, 0  # the last line break seen
+    for start in range(0, len(data), block):
+        view = np.frombuffer(data, np.uint8, min(block, len(data) - start), start)
+        breaks = np.flatnonzero(view == 10) + start
+        if len(breaks):
+            lengths = np.diff(breaks, prepend=previous) - 1
+            if (over := np.flatnonzero(lengths > limit)).size:
+                _too_long(path, data, int(breaks[over[0]] - lengths[over[0]]), limit)
+            previous, longest = int(breaks[-1]), max(longest, int(lengths.max()))
+        elif start + len(view) - previous - 1 > limit:
+            _too_long(path, data, previous + 1, limit)
+    if len(data) - previous - 1 > limit:
+        _too_long(path, data, previous + 1, limit)
+    return max(longest, len(data) - previous - 1)
+
+
+def _too_long(path: Path, data: bytes, start: int, limit: int):
+    line = data.count(b"\n", 0, start) + 1
+    raise SurveyError(f"line {line:,} is longer than the limit of "
+                      f"{limit / 2**20:,.0f} MB (a damaged file, or not a CSV export?); if it is a genuine export, "
+                      "pass load(..., limits=Limits(line_bytes=...)) with a higher limit", file=path)
 
 
 def _sniff_delimiter(text: str) -> tuple[str, int]:
@@ -191,11 +250,15 @@ def _sniff_delimiter(text: str) -> tuple[str, int]:
 
 
 def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
-    text, encoding = _decode(path)
+    data = _read_bytes(path, limits)
+    longest = _longest_line(path, data, limits.line_bytes)
+    text, encoding = _decode(path, data)
+    del data
     if not text.strip():
         raise SurveyError("the file holds no text (only blanks); export the results again", file=path)
+    text = _without_trailing_blank_lines(text)
     delim, width = _sniff_delimiter(text)
-    arrays = _arrow_csv(text, delim, width)
+    arrays = _arrow_csv(text, delim, width, longest)
     name = {";": "semicolon", ",": "comma", "\t": "tab"}[delim]
     dutch = {"semicolon": "puntkomma", "comma": "komma", "tab": "tab"}[name]
     note = Note(f"CSV, {name}-separated, encoding {encoding.replace('-sig', '')}",
@@ -214,13 +277,22 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     return RawTable.from_cells(str(path), frame.to_numpy(dtype=object), "csv", notes=[note])
 
 
-def _arrow_csv(text: str, delim: str, width: int) -> list | None:
+def _without_trailing_blank_lines(text: str) -> str:
+    """``text`` without the lines at its end that hold only separators and blanks (each would be an empty row)."""
+    end = len(text.rstrip("\r\n;,\t "))
+    cut = text.find("\n", end)
+    return text if cut < 0 else text[:cut].rstrip("\r")
+
+
+def _arrow_csv(text: str, delim: str, width: int, longest: int = 0) -> list | None:
     """Every field as text by Arrow's CSV reader; None where it refuses the file (pandas then decides).
 
     Arrow wants every record ``width`` fields long and no blank line; pandas
     reads those files too (short rows padded, blank lines as empty rows), so it
     gets the last word on them.
     """
+    if longest >= _ARROW_BLOCK:
+        return None  # a record must fit in one of Arrow's blocks; larger blocks cost each thread as much memory
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
