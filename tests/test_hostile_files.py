@@ -164,3 +164,19 @@ def test_reader_panic_is_a_survey_error(tmp_path, monkeypatch):
     path = hostile.valid_xlsx(tmp_path / "p.xlsx")
     with pytest.raises(SurveyError, match=r"p\.xlsx: the spreadsheet reader failed on this file \(capacity overflow"):
         read_table(path, engine="fastexcel").body(1)
+
+
+def test_scan_is_exact_whatever_the_blocks(tmp_path, monkeypatch):
+    """Tags cut by a block's end are scanned whole with the next block; the slow exact scan is not needed."""
+    import zipfile
+
+    from analyse import sheetxml
+
+    path, _ = hostile.far_empty_xfd(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        whole = sheetxml.scan_archive(zf, 2**30)
+        monkeypatch.setattr(sheetxml, "_exact_extent", None)  # would raise if called
+        for chunk in (7, 64, 1000):
+            monkeypatch.setattr(sheetxml, "_CHUNK", chunk)
+            assert sheetxml.scan_archive(zf, 2**30) == whole
+    assert whole.extents[hostile.SHEET] == sheetxml.Extent(rows=hostile.N + 1, columns=25)

@@ -144,10 +144,10 @@ def _shared_strings(zf: zipfile.ZipFile, last: int) -> list[str]:
 # <c .../> or <c ...></c> only carries a style, and costs nothing where it lies.
 _VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|f|is)[\s>/]')
 # A <c> without an r attribute (its place follows the one before): the slow exact scan finds where it is.
-_CELL_WITHOUT_REF = re.compile(rb"<(?:\w+:)?c(?=[\s>/])(?![^>]*\br=)")
+_CELL_WITHOUT_REF = re.compile(rb"<(?:\w+:)?c(?=[\s>/])(?![^>]*\br=)[^>]*>")  # whole tags only: a cut one comes again
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_CHUNK = 2**24
+_CHUNK = 2**20  # zipfile joins what it inflates into each read: small reads keep that linear
 
 
 class ArchiveTooBig(Exception):
@@ -244,7 +244,9 @@ def _scan_sheet(xml: bytes, extent: Extent, scan: ArchiveScan) -> None:
             extent.merged_columns = max(extent.merged_columns, _column_number(letters))
     if extent.rows == -1:
         return
-    if _CELL_WITHOUT_REF.search(xml):
+    # Counting (C speed) answers for the usual sheet, where every cell opens with <c r="; the regex for the others.
+    plain = b":c" not in xml and xml.count(b"<c ") + xml.count(b"<c>") == xml.count(b'<c r="')
+    if not plain and _CELL_WITHOUT_REF.search(xml):
         extent.rows = -1
         return
     cells = _VALUE_CELL.findall(xml)
