@@ -10,21 +10,23 @@ Workbooks are checked before any reader opens them: an .xlsx is a zip
 archive, and one that unpacks to more than ``max_xlsx_bytes`` (counted while
 inflating, not as declared) is refused, as is a sheet whose values reach
 beyond :class:`Limits`; empty cells beyond the last value are not read. A
-reader that still runs out of memory or panics ends in a SurveyError. Formula cells keep the value Excel
-cached; a formula without a cached value becomes a :class:`FormulaCell`, never a
-silent blank. Merged cells take the value of their top-left cell, as they show.
+reader that still runs out of memory or panics ends in a SurveyError. Formula
+cells keep the value Excel cached; a formula without a cached value becomes a
+:class:`FormulaCell`, never a silent blank. Merged cells take the value of
+their top-left cell, as they show.
 
 The body of a plain workbook is read by fastexcel (Rust, Arrow columns with
 one exact type each: text, number, date, boolean), its first rows straight from
 the sheet XML (:mod:`analyse.sheetxml`); openpyxl reads everything fastexcel
-cannot tell: a workbook
-with formulas (a formula without a saved value reads as blank there) or merged
-cells (both found by the scan before reading), and a sheet with a column that mixes text and numbers (fastexcel would
-have to turn the numbers into text, rounded to nine decimals). ``engine=`` of
+cannot tell: a workbook with formulas (a formula without a saved value reads
+as blank there) or merged cells, both found by the scan before reading, and a
+sheet with a column that mixes text and numbers (fastexcel would have to turn
+the numbers into text, rounded to nine decimals). ``engine=`` of
 :func:`read_table` forces one reader for plain workbooks; the size guard runs
-before either. CSV text is parsed by Arrow's multi-threaded reader, or by
-pandas where Arrow refuses the file (ragged rows, blank lines); both keep every
-field as text.
+before either. CSV text (UTF-8, UTF-16 with its BOM, or cp1252 when it holds
+no UTF-8 at all; a file or line beyond :class:`Limits` is refused) is parsed
+by Arrow's multi-threaded reader, or by pandas where Arrow refuses the file
+(ragged rows, blank lines); both keep every field as text.
 """
 
 from __future__ import annotations
