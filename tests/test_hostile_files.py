@@ -19,6 +19,7 @@ from pathlib import Path
 import hostile
 import pytest
 
+import analyse as an
 from analyse.errors import SurveyError
 from analyse.reading import Limits, read_table
 
@@ -110,6 +111,10 @@ def test_a_50_mb_cell_is_read_whole(tmp_path):
     body = table.body(1)
     assert len(body) == n
     assert len(body.distinct(body.width - 1)[-1]) == 50 * 2**20
+    survey = an.load(path)  # the whole way: header search, recognition and redaction stay linear
+    assert len(survey.responses) == n and survey.comments["text"].str.len().max() == 50 * 2**20
+    with pytest.raises(SurveyError, match=r"long_cell\.csv: line 21 is longer than the limit of 1 MB"):
+        an.load(path, limits=Limits(line_bytes=2**20))
 
 
 def test_limits_are_configurable(tmp_path):

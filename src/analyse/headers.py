@@ -146,7 +146,9 @@ def _legacy_tags(row: np.ndarray) -> bool:
 def _subheader_row(row: np.ndarray, cb: Codebook) -> bool:
     """SurveyMonkey's second header row: "Response" / "Open-Ended Response" under questions."""
     markers = set(cb.column_names.get("subheader", []))
-    return any(isinstance(c, str) and normalise(c) in markers for c in row)
+    longest = max(map(len, markers), default=0)
+    # Only cells as short as a marker can be one: a long answer is not normalised for nothing.
+    return any(isinstance(c, str) and len(c) <= 4 * longest and normalise(c) in markers for c in row)
 
 
 def header_rows(cells: np.ndarray, r: int, cb: Codebook, names: list[str] | None = None) -> HeaderRows:

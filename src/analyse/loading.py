@@ -88,6 +88,7 @@ from .reading import (
     DEFAULT_MAX_XLSX_BYTES,
     SUPPORTED_SUFFIXES,
     FormulaCell,
+    Limits,
     NeedsOpenpyxl,
     RawTable,
     read_table,
@@ -105,7 +106,7 @@ _WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
          columns: ColumnMap | dict[str, str] | str | Path | None = None, metadata: dict[str, str] | None = None,
          unfinished: str = "exclude", max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES,
-         engine: str | None = None) -> Survey:
+         limits: Limits | None = None, engine: str | None = None) -> Survey:
     """Load one or more exported result files into a validated Survey.
 
     Parameters
@@ -147,6 +148,10 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         Refuse an .xlsx that unpacks to more than this many bytes (default
         200 MB) before it is opened, so a damaged or malicious file cannot
         exhaust memory.
+    limits : analyse.reading.Limits, optional
+        Largest sheet (rows, columns, cell area) and CSV (file size, line
+        length) read; beyond them a file is refused with a message before it
+        is read. The defaults are far above a national wave.
     engine : {None, "fastexcel", "openpyxl"}
         Reader of plain .xlsx workbooks: None (default) uses fastexcel when
         installed, else openpyxl. Workbooks with formulas or merged cells, and
@@ -175,7 +180,8 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     column_map = ColumnMap.from_arguments(columns, metadata)
     files = input_files(source)
     waves = _wave_arguments(wave, len(files))
-    options = {"sheet": sheet, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes, "engine": engine}
+    options = {"sheet": sheet, "unfinished": unfinished, "max_xlsx_bytes": max_xlsx_bytes, "limits": limits,
+               "engine": engine}
     parts = [_load_file(path, cb, column_map.for_file(path), waves[i], i + 1, **options)
              for i, path in enumerate(files)]
 
@@ -269,8 +275,8 @@ def _wave_arguments(wave, n: int) -> list:
 
 
 def _load_file(path: Path, cb: Codebook, file_map: FileMap, wave_arg, position: int, *, sheet, engine: str | None,
-               max_xlsx_bytes: int, unfinished: str):
-    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine=engine)
+               max_xlsx_bytes: int, limits: Limits | None, unfinished: str):
+    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, limits=limits, engine=engine)
     try:
         return _load_recognised(recognise(table, cb, file_map), table, path, cb, file_map, wave_arg, position,
                                 unfinished)
@@ -278,7 +284,7 @@ def _load_file(path: Path, cb: Codebook, file_map: FileMap, wave_arg, position: 
         # Formulas or merged cells, found while fastexcel read: openpyxl reads it again, head included.
         if not table.needs_openpyxl():
             raise
-    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, engine="openpyxl")
+    table = read_table(path, sheet=sheet, max_xlsx_bytes=max_xlsx_bytes, limits=limits, engine="openpyxl")
     return _load_recognised(recognise(table, cb, file_map), table, path, cb, file_map, wave_arg, position,
                             unfinished)
 
