@@ -38,7 +38,8 @@ def test_report_folder_contents(report):
                                                         "report.html", "tables.xlsx"]
     private = report.with_name("rapport-intern")
     assert sorted(p.name for p in private.iterdir()) == [".analyse-report", "01_inlezen_en_controleren.ipynb",
-                                                         "excluded.csv", "inlezen.txt"]
+                                                         "excluded.csv", "excluded.xlsx", "inlezen.txt"]
+    assert openpyxl.load_workbook(private / "excluded.xlsx").sheetnames == ["uitgesloten rijen"]
     # The map the load used, ready for the next wave: loading with it gives the same survey.
     again = an.load(SAMPLE, columns=report / "kolommen.toml")
     first = an.load(SAMPLE)
@@ -169,7 +170,7 @@ def test_english_tables_and_figures_without_notebooks(tmp_path):
                        progress=False, min_n=16)
     assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "columns.toml", "figures", "tables.xlsx"]
     assert sorted(p.name for p in (tmp_path / "en-intern").iterdir()) == [".analyse-report", "excluded.csv",
-                                                                          "load_report.txt"]
+                                                                          "excluded.xlsx", "load_report.txt"]
     sheets = openpyxl.load_workbook(out / "tables.xlsx").sheetnames
     assert sheets[0] == "columns explained" and "means leerlab" in sheets
     assert "change between waves" not in sheets  # one wave: no comparison

@@ -14,7 +14,7 @@ holds no row of the data. What does - the excluded rows with their values,
 the full load report, notebook 01 listing the excluded rows - goes to a
 private sibling folder, ``<out>-intern`` unless ``private`` names another::
 
-    excluded.csv                     every input row that was not used, and why
+    excluded.csv, excluded.xlsx      every input row that was not used, and why
     inlezen.txt                      the load report (load_report.txt in English)
     01_inlezen_en_controleren.ipynb  notebook 01 with the excluded rows listed
 
@@ -241,6 +241,7 @@ def _load_survey(inputs: list[str], **options) -> Survey:
 def _write_private(survey: Survey, folder: Path, *, lang: str) -> None:
     """The row-level material: excluded rows with their values and the full load report."""
     write_csv(survey.excluded, folder / "excluded.csv")
+    write_xlsx(folder / "excluded.xlsx", {"uitgesloten rijen" if lang == "nl" else "excluded rows": survey.excluded})
     (folder / LOAD_REPORT_NAME[lang]).write_text(survey.report().to_text(lang) + "\n", encoding="utf-8")
 
 
