@@ -358,8 +358,9 @@ IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\w|\.[0-9])")
 #: (an embedded IPv4); :func:`_ipv6` decides.
 _IPV6_CANDIDATE = re.compile(r"(?<![\w.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:.]{2,45}")
 #: Where a phone number may be: ``+`` and a digit, or ``0`` and a digit (possibly after ``(``),
-#: then 6 to 17 more digits each after at most 3 separators; :func:`_phones` decides.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+[1-9]|\(?0[0-9])(?:[ ()./\-–]{0,3}[0-9]){6,17}")
+#: then 6 to 17 more digits each after at most 3 separators, never the decimals of a number
+#: (``4.0000000001``); :func:`_phones` decides.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?<![0-9][.,])(?:\+[1-9]|\(?0[0-9])(?:[ ()./\-–]{0,3}[0-9]){6,17}")
 _DIGITS = re.compile(r"[0-9]+")
 # A Dutch date (12-03-2024, 1/3/24) not followed by another group in the same way: not a phone number.
 _DATE = re.compile(r"[0-9]{1,2}([\-/.])[0-9]{1,2}\1(?:[0-9]{4}|[0-9]{2})(?![0-9]|\1[0-9])")
