@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from disclosure_attack import present_by_measure, recoverable
 
 import analyse as an
-from analyse.report import compute_tables
+from analyse.report import _TABLES, compute_tables
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,9 @@ def safe(exposed):
 
 
 def test_unprotected_tables_give_the_lone_respondent_back(exposed):
-    # The attack must work where it should, or its silence below proves nothing.
-    tables = compute_tables(exposed, min_n=5)
+    # The attack must work where it should, or its silence below proves nothing. These are the
+    # report's analyses without protection (compute_tables always protects).
+    tables = {key: fn(exposed, 5) for key, *_, fn in _TABLES}
     found = recoverable(tables, exposed.responses, present_by_measure(exposed), 5)
     assert any("minus" in p for p in found)
     assert any("combination" in p for p in found)
@@ -103,3 +105,19 @@ def test_krippendorff_measurement_level_is_not_a_group(exposed, safe):
     alpha = an.krippendorff(safe, by=["wave", "leerlab"])
     hidden = alpha["alpha"].isna() & alpha["note"].str.contains("disclosure control")
     assert not hidden.any()  # every leerlab is shown, whatever the column "level" says
+
+
+def test_the_tables_of_a_report_give_nothing_back(exposed, tmp_path):
+    # The workbook as a reader gets it, read back from disk: every sheet, every shown n and mean.
+    from analyse.report import build_report
+
+    export = tmp_path / "export.csv"
+    exposed.to_csv(export)
+    out = build_report([export], tmp_path / "rapport", notebooks=False, progress=False)
+    sheets = pd.read_excel(out / "tables.xlsx", sheet_name=None)
+    truth = an.load(export)
+    assert len(truth.responses) + len(truth.excluded) == len(exposed.responses)  # the row without level
+    means = sheets["gemiddelden partner"]
+    sport = means[(means["wave"].astype(str) == "1") & (means["leerlab"] == "Sport")]
+    assert sport["note"].fillna("").str.contains("disclosure control").sum() >= 8
+    assert recoverable(sheets, truth.responses, present_by_measure(truth), 5) == []

@@ -40,7 +40,7 @@ from scipy.linalg import null_space
 
 from .survey import Survey
 
-__all__ = ["GROUPINGS", "HIDDEN_NOTE", "Disclosure", "protect", "protected"]
+__all__ = ["GROUPINGS", "HIDDEN_NOTE", "Disclosure", "protect", "protected", "protected_at"]
 
 #: Groupings a report shows (besides the wave): the whole wave, leerlab,
 #: level, partner, leerlab x level and the nodes of het 8-tje. Partner names
@@ -277,6 +277,12 @@ def protect(survey: Survey, min_n: int = 5, *, groupings: Iterable[Iterable[str]
     plan = Disclosure(min_n=min_n, hidden=hidden, waves=waves, groupings=groupings)
     return Survey(r, codebook=survey.codebook, comments=survey.comments, excluded=survey.excluded,
                   report=survey._report, disclosure=plan)
+
+
+def protected_at(survey: Survey, min_n: int) -> Survey:
+    """``survey`` if it is already protected at ``min_n`` (or stricter), else :func:`protect` of it."""
+    plan = survey.disclosure
+    return survey if plan is not None and plan.min_n >= min_n else protect(survey, min_n)
 
 
 def _membership(cells: pd.DataFrame, groupings) -> tuple[np.ndarray, list]:

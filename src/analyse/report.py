@@ -44,6 +44,7 @@ import pandas as pd
 
 from . import stats
 from .colmap import ColumnMap, write_map
+from .disclosure import protected_at
 from .errors import AnalyseError
 from .stats import MIN_GROUP_SIZE
 from .survey import Survey
@@ -103,9 +104,11 @@ def compute_tables(survey: Survey, *, min_n: int = MIN_GROUP_SIZE) -> dict[str, 
 
     The wave comparison is included only when the survey has more than one
     wave; an analysis that groups by a metadata column the data lack
-    (:attr:`Survey.absent`: the form did not ask it) is left out. Groups
-    smaller than ``min_n`` carry NaN estimates and a note.
+    (:attr:`Survey.absent`: the form did not ask it) is left out. The tables
+    are made from :func:`analyse.protect` of ``survey``: groups smaller than
+    ``min_n``, and groups that would let one be worked out, carry NaN and a note.
     """
+    survey = protected_at(survey, min_n)
     multi_wave = survey.responses["wave"].nunique() > 1
     absent = set(survey.absent)
     return {key: fn(survey, min_n) for key, _, _, needs, fn in _TABLES
@@ -192,13 +195,14 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         bar.update()
 
         bar.set_description("tabellen" if lang == "nl" else "tables")
-        write_tables(compute_tables(survey, min_n=min_n), work / "tables.xlsx", lang=lang)
+        shared = protected_at(survey, min_n)  # what the shareable folder shows
+        write_tables(compute_tables(shared, min_n=min_n), work / "tables.xlsx", lang=lang)
         bar.update()
 
         bar.set_description("figuren" if lang == "nl" else "figures")
         from .plot import render_all
 
-        render_all(survey, work / "figures", lang=lang, min_n=min_n)
+        render_all(shared, work / "figures", lang=lang, min_n=min_n)
         bar.update()
 
         if notebooks:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from ..disclosure import protected_at
 from ..stats import MIN_GROUP_SIZE
 from ..survey import Survey
 from . import eight, factors, likert, profiles, sheet, waves
@@ -49,7 +50,7 @@ def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SI
         ("profiel_niveaus", {"level"}, lambda: profiles.condition_profile(survey, hue="level", **kw)),
         ("heatmap_leerlabs", {"leerlab"}, lambda: profiles.leerlab_heatmap(survey, **kw)),
         ("heatmap_partners", {"leerlab", "partner"}, lambda: profiles.leerlab_heatmap(survey, rows="partner", **kw)),
-        ("likert_stellingen", set(), lambda: likert.likert_bars(survey, lang=lang)),
+        ("likert_stellingen", set(), lambda: likert.likert_bars(survey, **kw)),
         ("achtje_alle_leerlabs", eight_tje, lambda: eight.eight_grid(survey, **kw)),
         ("succesfactoren", {"leerlab"}, lambda: factors.success_factor_chart(survey, **kw)),
     ]
@@ -67,12 +68,15 @@ def render_all(survey: Survey, folder: str | Path, *, lang: str = "nl", min_n: i
                only: Iterable[str] | None = None) -> list[Path]:
     """Draw every figure of :func:`figure_makers` and save it in ``formats``; return the paths written.
 
+    The figures are made from :func:`analyse.protect` of ``survey`` at ``min_n``.
+
     Examples
     --------
     >>> import analyse as an
     >>> an.plot.render_all(an.load("data/sample"), "figures")  # doctest: +SKIP
     """
     set_theme()
+    survey = protected_at(survey, min_n)
     only = set(only) if only is not None else None
     written: list[Path] = []
     for name, make in figure_makers(survey, lang=lang, min_n=min_n):
