@@ -20,6 +20,9 @@ ROOT = Path(__file__).parents[1]
 MARKER = "PLANTED-7f3a"
 FOLDER = "prive-map-c41d"   # the folder above the inputs: it may never be named in the shared report
 CSV = "synthetisch_meting2_export.csv"
+#: Personal data typed where it does not belong: in an open answer and in the school's name.
+PII = ["jan.jansen@akker-7f3a.nl", "p.smit [at] akker-7f3a.nl", "06-12345678", "+31 20 123 4567",
+       "192.168.10.20", "fe80::1ff:fe23:4567:890a"]
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +34,9 @@ def planted(tmp_path_factory):
     frame.loc[0, "Leerlab"] = MARKER                                     # excluded: not a leerlab
     frame.loc[0, "Ambitie - Onderbouw en licht toe"] = f"{MARKER} excluded row's answer"
     frame.loc[1, "Ambitie - Onderbouw en licht toe"] = f"{MARKER} kept row's open answer"
+    frame.loc[2, "Ambitie - Onderbouw en licht toe"] = " ".join(PII)
+    school = frame.loc[3, "School"]
+    frame.loc[frame["School"] == school, "School"] = f"{school} (contact {PII[0]}, {PII[2]})"
     frame.to_csv(data / CSV, sep=";", encoding="cp1252", index=False, lineterminator="\r\n")
     out, private = base / "rapport", base / "intern"
     code = main(["report", str(data), "--out", str(out), "--private", str(private), "--quiet"])
@@ -86,3 +92,16 @@ def test_input_guard_sees_every_change(tmp_path):
     assert input_hashes([tmp_path]) != before
     (tmp_path / "a.csv").unlink()
     assert input_hashes([tmp_path]) == {}
+
+
+def test_shared_folder_holds_no_planted_personal_data(planted):
+    _, out, private = planted
+    secrets = [*PII, "akker-7f3a", "12345678", "123 4567", "192.168", "fe80::"]
+    for path in (p for p in out.rglob("*") if p.is_file()):
+        for where, text in _texts(path):
+            leaked = [s for s in secrets if s in text]
+            assert not leaked, f"{path.relative_to(out)} ({where}) contains {leaked}"
+    # The school still takes part, under its name with the address replaced, and the load report says so.
+    partners = pd.read_excel(out / "tables.xlsx", sheet_name="gemiddelden partner")["partner"].astype(str)
+    assert partners.str.contains("[e-mail verwijderd]", regex=False).any()
+    assert "telefoonnummer" in (private / "inlezen.txt").read_text("utf-8")
