@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import inspect
 import itertools
+from math import comb
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -89,25 +90,21 @@ class Disclosure:
 
     def is_hidden(self, wave: str | None, measure: str, row: dict) -> bool:
         """Whether the group ``row`` (column -> value) is hidden for ``measure`` (in every wave when pooled)."""
-        keyed = {**{c: v for c, v in self.scope if c != "wave"}, **row}
-        scoped_waves = dict(self.scope).get("wave")
-        waves = [wave] if wave is not None else list(scoped_waves or self.waves)
+        keyed = dict(row)
         for col, values in self.scope:
-            if col != "wave" and len(values) > 1 and col not in row:
+            if col == "wave" or col in keyed:
+                continue
+            if len(values) > 1:
                 return True  # a union over several chosen values: not a declared group
+            keyed[col] = values[0]
         grouping = frozenset(c for c in keyed if c in CELLS)
         if grouping not in self.groupings:
             return True
-        if any(len(v) != 1 if isinstance(v, tuple) else False for v in keyed.values()):
-            return True
-        key = tuple(str(keyed[c][0] if isinstance(keyed[c], tuple) else keyed[c]) for c in sorted(grouping))
-        for w in waves:
-            hidden = self.hidden.get((str(w), measure))
-            if hidden is None:
-                hidden = self.hidden.get((str(w), RESPONDENTS), set()) | self.hidden.get((str(w), "*"), set())
-            if (grouping, key) in hidden:
-                return True
-        return False
+        key = tuple(str(keyed[c]) for c in sorted(grouping))
+        waves = [wave] if wave is not None else list(dict(self.scope).get("wave") or self.waves)
+        # A measure the plan does not know (a frame without one) gets the union over all measures.
+        return any((grouping, key) in self.hidden.get((str(w), measure), self.hidden.get((str(w), "*"), ()))
+                   for w in waves)
 
     def apply(self, frame: pd.DataFrame, *, sides: tuple | None = None, ignore=()) -> pd.DataFrame:
         """``frame`` with the hidden groups' numbers blanked and a note added.
@@ -339,7 +336,6 @@ def _unions(small: np.ndarray, counts: np.ndarray, size: int, min_n: int, block:
     def within(cells):
         combos = np.array(list(itertools.combinations(cells, size)), dtype=int).reshape(-1, size)
         return combos[counts[combos].sum(axis=1) < min_n]
-    from math import comb
     if comb(len(small), size) <= _MAX_UNIONS:
         found = within(small)
     else:  # too many to try all: unions within one leerlab, where differencing bites
