@@ -31,9 +31,9 @@ from __future__ import annotations
 import functools
 import inspect
 import itertools
-from math import comb
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from math import comb
 
 import numpy as np
 import pandas as pd
