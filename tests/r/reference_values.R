@@ -62,3 +62,51 @@ rows <- lapply(split(og, og$group), function(d) {
              converged = converged)
 })
 write.csv(do.call(rbind, rows), file.path(out, "r_omega_groups.csv"), row.names = FALSE)
+
+# Plain tidy frame shaped like multilevel's bh1996/lq2002: tests/reference/bh_style.csv is SYNTHETIC
+# (written by tests/r/make_bh_style.py, seed 1996), not the real data. Groups GRP nested in sites SITE;
+# COHES one item with a few NA, L1..L4 four items without NA; answers 1..5, so ranvar = (5^2 - 1)/12 = 2.
+# Tidy output r_bh_style.csv: statistic, scale, GRP, SITE, value; GRP is set on per-group rows, SITE on
+# per-site rows, neither on whole-frame rows.
+bh <- read.csv("tests/reference/bh_style.csv", stringsAsFactors = FALSE)
+lead <- bh[, c("L1", "L2", "L3", "L4")]
+tidy <- function(statistic, scale, grp, site, value)
+  data.frame(statistic = statistic, scale = scale, GRP = grp, SITE = site, value = as.numeric(value))
+icc_rows <- function(d, site) {  # aov drops the NA rows of COHES
+  m <- aov(COHES ~ as.factor(GRP), data = d); tab <- summary(m)[[1]]
+  n <- sum(!is.na(d$COHES)); J <- length(unique(d$GRP[!is.na(d$COHES)]))
+  rbind(tidy(c("n", "n_groups", "msb", "msw", "icc1", "icc2"), "cohes", NA, site,
+             c(n, J, tab[1, 3], tab[2, 3], ICC1(m), ICC2(m))))
+}
+fa_omega <- function(x) {  # as for omega_groups.csv above: converged FALSE on "maximum iteration exceeded"
+  converged <- TRUE
+  f <- tryCatch(withCallingHandlers(
+    psych::fa(cor(x), nfactors = 1, fm = "pa", min.err = 1e-13, max.iter = 5000, n.obs = nrow(x)),
+    message = function(m) { if (grepl("maximum iteration", conditionMessage(m))) converged <<- FALSE
+                            invokeRestart("muffleMessage") },
+    warning = function(w) { if (grepl("maximum iteration", conditionMessage(w))) converged <<- FALSE
+                            invokeRestart("muffleWarning") }), error = function(e) NULL)
+  if (is.null(f)) return(c(omega = NA, max_h = NA, converged = 0))
+  lam <- as.vector(f$loadings); lam <- lam * sign(sum(lam))
+  c(omega = sum(lam)^2 / (sum(lam)^2 + sum(1 - lam^2)), max_h = max(lam^2), converged = as.numeric(converged))
+}
+rel_rows <- function(x, grp) {
+  a <- psych::alpha(x, check.keys = FALSE, warnings = FALSE)
+  o <- fa_omega(as.matrix(x))
+  tidy(c("n", "alpha", "omega", "omega_max_h", "omega_converged"), "lead", grp, NA,
+       c(nrow(x), a$total$raw_alpha, o[["omega"]], o[["max_h"]], o[["converged"]]))
+}
+out_bh <- list(icc_rows(bh, NA))
+for (s in sort(unique(bh$SITE))) out_bh[[length(out_bh) + 1]] <- icc_rows(bh[bh$SITE == s, ], s)
+r1 <- rwg(bh$COHES, bh$GRP, ranvar = 2)
+rj <- rwg.j(lead, bh$GRP, ranvar = 2)
+am <- ad.m(lead, bh$GRP, type = "mean")
+amd <- ad.m(lead, bh$GRP, type = "median")
+out_bh <- c(out_bh, list(
+  tidy("n", "cohes", r1$grpid, NA, r1$gsize), tidy("rwg", "cohes", r1$grpid, NA, r1$rwg),
+  tidy("n", "lead", rj$grpid, NA, rj$gsize), tidy("rwg_j", "lead", rj$grpid, NA, rj$rwg.j),
+  tidy("ad_mean", "lead", am$grpid, NA, am$AD.M), tidy("ad_median", "lead", amd$grpid, NA, amd$AD.M)))
+for (g in sort(unique(bh$GRP))) out_bh[[length(out_bh) + 1]] <- rel_rows(lead[bh$GRP == g, ], g)
+out_bh[[length(out_bh) + 1]] <- rel_rows(lead, NA)
+bh_out <- unique(do.call(rbind, out_bh))  # "n" of lead per group comes from rwg.j and from alpha: once
+write.csv(bh_out, file.path(out, "r_bh_style.csv"), row.names = FALSE)
