@@ -106,16 +106,15 @@ class Disclosure:
         return any((grouping, key) in self.hidden.get((str(w), measure), self.hidden.get((str(w), "*"), ()))
                    for w in waves)
 
-    def apply(self, frame: pd.DataFrame, *, sides: tuple | None = None, ignore=()) -> pd.DataFrame:
+    def apply(self, frame: pd.DataFrame, *, sides: str | None = None) -> pd.DataFrame:
         """``frame`` with the hidden groups' numbers blanked and a note added.
 
-        ``sides=(column, a, b)``: each row compares the group's ``column == a``
-        with its ``column == b`` (both must be shown). ``ignore``: columns
-        that share a grouping column's name but are not groups.
+        ``sides``: a column whose values each row compares, given in the
+        row's ``a`` and ``b`` columns (both groups must be shown).
         """
         if frame.empty:
             return frame
-        records = _records(frame.drop(columns=list(ignore)))
+        records = _records(frame)
         mask = np.fromiter((self._row_hidden(r, sides) for r in records), dtype=bool, count=len(frame))
         if not mask.any():
             return frame
@@ -138,15 +137,14 @@ class Disclosure:
             out["note"] = np.where(mask, note, "")
         return out
 
-    def _row_hidden(self, r: dict, sides: tuple | None = None) -> bool:
+    def _row_hidden(self, r: dict, sides: str | None = None) -> bool:
         measures = _measures(r)
         if "wave_from" in r:  # a change between two waves
             return self._change_hidden(r, measures)
         wave = None if "wave" not in r else str(r["wave"])
         base = {c: r[c] for c in CELLS if c in r and _present(r[c])}
         if sides is not None:
-            col, a, b = sides
-            groups = [{**base, col: a}, {**base, col: b}]
+            groups = [{**base, sides: r[s]} for s in ("a", "b") if _present(r.get(s))]
         else:
             groups = [{**base, **{c: r[f"{c}_{s}"] for c in CELLS if f"{c}_{s}" in r}} for s in ("a", "b")]
         return any(self.is_hidden(wave, m, g) for g in [base, *groups] for m in measures)
@@ -163,7 +161,7 @@ class Disclosure:
         return any(0 < k < self.min_n for k in rest if pd.notna(k))
 
 
-_KEY_COLUMNS = {"wave", *CELLS, *(f"{c}_{s}" for c in CELLS for s in "ab"), "condition", "item",
+_KEY_COLUMNS = {"wave", *CELLS, "a", "b", *(f"{c}_{s}" for c in CELLS for s in "ab"), "condition", "item",
                 "success_factor", "factor_nl", "factor_en", "pitfall_nl", "pitfall_en", "kind", "design",
                 "effect_type", "np_test", "missing"}
 
@@ -184,28 +182,19 @@ def _measures(r: dict) -> list[str]:
     return found or [RESPONDENTS]
 
 
-def protected(fn=None, *, sides: bool = False, ignore=()):
+def protected(fn):
     """Apply the Survey's disclosure plan (if it has one) to what a group statistic returns.
 
-    ``sides=True``: the statistic compares ``between == a`` with ``== b``
-    (its arguments of those names). ``ignore``: output columns named like a
-    grouping column that are not one.
+    A result whose ``attrs["between"]`` names a column compares, on each row,
+    the groups whose value of that column is in its ``a`` and ``b`` columns.
     """
-    if fn is None:
-        return functools.partial(protected, sides=sides, ignore=ignore)
-    signature = inspect.signature(fn)
-
     @functools.wraps(fn)
-    def wrapper(survey, *args, **kwargs):
-        out = fn(survey, *args, **kwargs)
-        plan = getattr(survey, "disclosure", None)
+    def wrapper(data, *args, **kwargs):
+        out = fn(data, *args, **kwargs)
+        plan = getattr(data, "disclosure", None)
         if plan is None:
             return out
-        compared = None
-        if sides:
-            bound = signature.bind(survey, *args, **kwargs).arguments
-            compared = (bound["between"], bound["a"], bound["b"])
-        return plan.apply(out, sides=compared, ignore=ignore)
+        return plan.apply(out, sides=out.attrs.get("between"))
     return wrapper
 
 

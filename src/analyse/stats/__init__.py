@@ -1,8 +1,8 @@
 """Statistics on a Survey: scores, reliability, agreement, level gaps, wave change.
 
-Every function takes a :class:`~analyse.Survey` (or a canonical responses
-frame plus ``codebook=``) and returns a tidy DataFrame, one row per group x
-condition (or item / gap / factor). Groups below ``min_n`` respondents
+Every function takes a :class:`~analyse.Survey`, or any tidy DataFrame with
+``scales=`` (see :mod:`analyse.stats._input`), and returns a tidy DataFrame,
+one row per stratum x condition (or item / gap / factor). Groups below ``min_n`` respondents
 (default :data:`analyse.stats._common.MIN_GROUP_SIZE`) get NaN estimates and
 a ``note``. On a Survey made by :func:`analyse.protect`, the group statistics
 also blank the groups its disclosure plan hides.
@@ -10,6 +10,7 @@ also blank the groups its disclosure plan hides.
 
 from ..disclosure import protected
 from . import agreement as _agreement
+from . import krippendorff as _krippendorff
 from . import levels as _levels
 from . import reliability as _reliability
 from . import scores as _scores
@@ -25,8 +26,8 @@ item_statistics = protected(_reliability.item_statistics)
 rwg = protected(_agreement.rwg)
 ad = protected(_agreement.ad)
 icc = protected(_agreement.icc)
-krippendorff = protected(_agreement.krippendorff, ignore=("level",))  # its measurement level
-gap = protected(_agreement.gap, sides=True)
+krippendorff = protected(_krippendorff.krippendorff)
+gap = protected(_agreement.gap)
 agreement = protected(_agreement.agreement)
 level_nodes = protected(_levels.level_nodes)
 level_gaps = protected(_levels.level_gaps)

@@ -16,35 +16,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..codebook import Codebook
 from ..errors import MissingColumnError
-from ..survey import Survey
 
-__all__ = ["MIN_GROUP_SIZE", "as_survey", "as_by", "group_codes", "gsum", "holm", "quiet",
-           "note_small", "join_notes"]
+__all__ = ["MIN_GROUP_SIZE", "group_codes", "gsum", "holm", "quiet", "note_small", "join_notes", "add_note",
+           "condition_frame"]
 
 #: Minimum number of respondents (or complete cases) a group needs before any
 #: estimate is reported; smaller groups get NaN and a ``note``. Every function
 #: takes ``min_n=`` and defaults to this value.
 MIN_GROUP_SIZE = 5
-
-
-def as_survey(data: Survey | pd.DataFrame, codebook: Codebook | None = None) -> Survey:
-    """Accept a :class:`~analyse.Survey` or a canonical responses frame."""
-    if isinstance(data, Survey):
-        return data
-    if isinstance(data, pd.DataFrame):
-        return Survey(data, codebook=codebook)
-    raise TypeError(f"expected a Survey or a responses DataFrame, got {type(data).__name__}")
-
-
-def as_by(by: str | Sequence[str] | None) -> list[str]:
-    """Normalise a ``by=`` argument to a list of column names."""
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    return list(by)
 
 
 def group_codes(df: pd.DataFrame, cols: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
@@ -187,9 +167,27 @@ def join_notes(*notes) -> np.ndarray:
     return np.asarray(out, dtype=object)
 
 
-def stack_conditions(frames: list[pd.DataFrame], survey: Survey, conds) -> pd.DataFrame:
-    """Concatenate per-condition frames; ``condition`` as an ordered categorical in codebook order."""
+def condition_frame(keys: pd.DataFrame, cond, cols: dict, n, min_n: int, extra_notes=()) -> pd.DataFrame:
+    """One condition's result per group: keys, ``condition``, ``n``, ``cols`` (NaN below ``min_n``), ``note``."""
+    out = keys.reset_index(drop=True).copy()
+    out["condition"] = cond
+    out["n"] = np.asarray(n).astype(np.int64)
+    small = np.asarray(n) < min_n
+    for name, val in cols.items():
+        out[name] = np.where(small, np.nan, val) if np.asarray(val).dtype.kind == "f" else val
+    out["note"] = join_notes(note_small(n, min_n), *[np.where(small, "", e) for e in extra_notes])
+    return out
+
+
+def add_note(out: pd.DataFrame, note: str) -> pd.DataFrame:
+    """``out`` with ``note`` added to every row's ``note`` (nothing when empty)."""
+    if note:
+        out["note"] = join_notes(out["note"].fillna("").to_numpy(dtype=object), np.full(len(out), note, dtype=object))
+    return out
+
+
+def stack_conditions(frames: list[pd.DataFrame], conds, dtype: pd.CategoricalDtype) -> pd.DataFrame:
+    """Concatenate per-condition frames; ``condition`` as an ordered categorical."""
     out = pd.concat(frames, ignore_index=True)
-    cats = list(dict.fromkeys(list(survey.codebook.condition_codes) + list(conds)))
-    out["condition"] = pd.Categorical(out["condition"], categories=cats, ordered=True)
+    out["condition"] = pd.Categorical(out["condition"], dtype=dtype)
     return out

@@ -8,18 +8,21 @@ sparse products, see :mod:`analyse.stats._common`). The composite
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .._docstrings import doc
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, join_notes, note_small, quiet, stack_conditions
-from .reliability import condition_items
-from .scores import condition_scores
+from ._common import (MIN_GROUP_SIZE, add_note, condition_frame, group_codes, gsum, holm, join_notes, note_small,
+                      quiet, stack_conditions)
+from ._input import Data, as_data
+from .krippendorff import krippendorff
 
-__all__ = ["rwg", "ad", "icc", "krippendorff", "gap", "agreement", "RWG_CUTOFF", "ad_cutoff"]
+__all__ = ["rwg", "ad", "icc", "krippendorff", "gap", "agreement", "RWG_CUTOFF", "ad_cutoff", "label_sides"]
 
 #: Rule of thumb for rwg(j): agreement when rwg(j) >= .70 (LeBreton & Senter 2008).
 RWG_CUTOFF = 0.70
@@ -37,20 +40,20 @@ def ad_cutoff(n_options: int) -> float:
     return n_options / 6
 
 
-def _listwise_blocks(survey: Survey, by, conditions):
+def _listwise_blocks(d: Data, by: list[str], conditions):
     """Group keys, the conditions, and per condition ``(condition, items, x, c, n)``.
 
     ``x`` holds the condition's answers; ``c`` the group code of each respondent,
     -1 where an item is missing (listwise within the condition); ``n`` the
     complete respondents per group.
     """
-    codes, keys = group_codes(survey.responses, as_by(by))
-    conds = _conditions(survey, conditions)
+    codes, keys = group_codes(d.frame, by)
+    conds = d.pick(conditions)
 
     def per_condition():
         for cond in conds:
-            items = condition_items(survey, cond)
-            x = survey.responses[items].to_numpy(dtype=float)
+            items = d.items_of(cond)
+            x = d.frame[items].to_numpy(dtype=float)
             c = np.where(np.isnan(x).any(axis=1), -1, codes)
             yield cond, items, x, c, gsum(c, np.ones(len(x)), len(keys))
 
@@ -63,43 +66,30 @@ def _group_mean(codes, x, n_groups):
         return gsum(codes, np.where(codes[:, None] >= 0, x, 0.0), n_groups) / n.reshape(-1, *([1] * (x.ndim - 1)))
 
 
-def _conditions(survey, conditions):
-    return list(survey.codebook.condition_codes if conditions is None else conditions)
-
-
-def _frame(keys, cond, cols, n, min_n, extra_notes=()):
-    out = keys.reset_index(drop=True).copy()
-    out["condition"] = cond
-    out["n"] = np.asarray(n).astype(np.int64)
-    small = np.asarray(n) < min_n
-    for name, val in cols.items():
-        out[name] = np.where(small, np.nan, val) if np.asarray(val).dtype.kind == "f" else val
-    out["note"] = join_notes(note_small(n, min_n), *[np.where(small, "", e) for e in extra_notes])
-    return out
-
-
 # ---------------------------------------------------------------------- rwg(j)
-def rwg(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
-        conditions: Sequence[str] | None = None, n_options: int | None = None,
-        min_n: int = MIN_GROUP_SIZE, codebook: Codebook | None = None) -> pd.DataFrame:
+@doc
+def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+        scales: dict[str, Sequence[str]] | None = None, conditions: Sequence[str] | None = None,
+        n_options: int | None = None, min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
+        codebook: Codebook | None = None) -> pd.DataFrame:
     """Multi-item within-group agreement rwg(j) against the uniform null, per group and condition.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    by : list of str, optional
-        The groups whose members should agree (e.g. ``["wave", "leerlab"]``).
-    conditions : list of str, optional
-        Subset of conditions (``"all"``: the 21 items).
-    n_options : int, optional
-        A, the number of answer options; default the codebook's (5).
-    min_n : int
-        Groups with fewer complete cases get NaN and a ``note``.
+    {data}
+    {by}
+        The strata are the groups whose members should agree.
+    {scales}
+    {conditions}
+    {n_options}
+    {min_n}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, n, k, mean_var, rwg_j, note``;
+        The strata, ``condition, n, k, mean_var, rwg_j, note``;
         ``n`` counts respondents who answered all items of the condition
         (listwise, as ``multilevel::rwg.j``), ``mean_var`` is
         :math:`\\bar s^2`.
@@ -130,12 +120,17 @@ def rwg(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     Examples
     --------
     >>> import analyse as an
-    >>> an.rwg(an.sample.generate(), by=["leerlab"])  # doctest: +SKIP
+    >>> r = an.rwg(an.sample.generate(), by="leerlab")
+    >>> r[["wave", "leerlab", "condition", "k"]].head(2)
+      wave leerlab condition  k
+    0    1   Sport   ambitie  4
+    1    1   Groen   ambitie  4
     """
-    survey = as_survey(survey, codebook)
-    A = survey.codebook.n_options if n_options is None else int(n_options)
+    d = as_data(data, scales=scales, codebook=codebook, n_options=n_options)
+    A = d.n_options(n_options)
     s2_eu = (A ** 2 - 1) / 12
-    keys, conds, blocks = _listwise_blocks(survey, by, conditions)
+    by = d.strata(by, pool_waves=pool_waves)
+    keys, conds, blocks = _listwise_blocks(d, by, conditions)
     G = len(keys)
     frames = []
     for cond, items, x, c, n in blocks:
@@ -148,27 +143,35 @@ def rwg(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
             J = len(items)
             r = J * (1 - ratio) / (J * (1 - ratio) + ratio)
         r = np.where(n < 2, np.nan, r)
-        frames.append(_frame(keys, cond, {"k": np.full(G, J), "mean_var": s2, "rwg_j": r}, n, min_n))
-    return stack_conditions(frames, survey, conds)
+        frames.append(condition_frame(keys, cond, {"k": np.full(G, J), "mean_var": s2, "rwg_j": r}, n, min_n))
+    return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
 # ---------------------------------------------------------------------- AD
-def ad(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *, center: str = "mean",
-       conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE,
+@doc
+def ad(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+       scales: dict[str, Sequence[str]] | None = None, center: str = "mean",
+       conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
        codebook: Codebook | None = None) -> pd.DataFrame:
     """Average deviation index AD_M(J) around the mean or the median, per group and condition.
 
     Parameters
     ----------
-    survey, by, conditions, min_n
-        As in :func:`rwg` (listwise within the condition's items).
+    {data}
+    {by}
+    {scales}
     center : {"mean", "median"}
         Deviations around the group's item mean (AD_M) or median (AD_Md).
+    {conditions}
+    {min_n}
+        Counted as complete cases (listwise within the condition's items).
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, n, k, center, ad, note``.
+        The strata, ``condition, n, k, center, ad, note``.
 
     Notes
     -----
@@ -192,12 +195,17 @@ def ad(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *, 
     Examples
     --------
     >>> import analyse as an
-    >>> an.ad(an.sample.generate(), by=["leerlab"], center="median")  # doctest: +SKIP
+    >>> a = an.ad(an.sample.generate(), by="leerlab", center="median")
+    >>> a[["leerlab", "condition", "center"]].head(2)
+      leerlab condition  center
+    0   Sport   ambitie  median
+    1   Groen   ambitie  median
     """
     if center not in ("mean", "median"):
         raise ValueError("center must be 'mean' or 'median'")
-    survey = as_survey(survey, codebook)
-    keys, conds, blocks = _listwise_blocks(survey, by, conditions)
+    d = as_data(data, scales=scales, codebook=codebook)
+    by = d.strata(by, pool_waves=pool_waves)
+    keys, conds, blocks = _listwise_blocks(d, by, conditions)
     G = len(keys)
     frames = []
     for cond, items, x, c, n in blocks:
@@ -212,36 +220,41 @@ def ad(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *, 
             dev = np.where(c[:, None] >= 0, np.abs(x - ctr[np.clip(c, 0, None)]), 0.0)
             val = (gsum(c, dev, G) / n[:, None]).mean(axis=1)
         val = np.where(n < 2, np.nan, val)
-        frames.append(_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n))
-    return stack_conditions(frames, survey, conds)
+        frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n))
+    return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
 # ---------------------------------------------------------------------- ICC
-def icc(survey: Survey | pd.DataFrame, groups: str | Sequence[str] = ("partner",),
-        by: str | Sequence[str] | None = None, *, k0: bool = False, min_items: int | None = None,
-        conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE,
+@doc
+def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", by: str | Sequence[str] | None = None,
+        *, scales: dict[str, Sequence[str]] | None = None, k0: bool = False, min_items: int | None = None,
+        conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
         codebook: Codebook | None = None) -> pd.DataFrame:
     """ICC(1) and ICC(2) of group membership from a one-way ANOVA of scale scores.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    groups : list of str
-        The membership whose effect is estimated (default ``["partner"]``).
-    by : list of str, optional
-        Separate analyses per ``by`` group (e.g. ``["leerlab"]``).
+    {data}
+    between : str or list of str
+        The membership whose effect is estimated (default ``"partner"``;
+        several columns: their combinations).
+    {by}
+        One analysis per stratum (e.g. ``"leerlab"``).
+    {scales}
     k0 : bool
         Use the unbalanced-design group size
         :math:`k_0 = (N - \\sum n_j^2/N)/(J-1)` instead of :math:`k = N/J`.
-    min_items : int, optional
-        Scale-score rule, see :func:`~analyse.condition_scores`.
-    min_n : int
-        Analyses with fewer scores (N) get NaN and a ``note``.
+    {min_items}
+    {conditions}
+    {min_n}
+        Here: analyses with fewer scores (N) in all.
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, n, n_groups, k, msb, msw, icc1, icc2, note``.
+        The strata, ``condition, n, n_groups, k, msb, msw, icc1, icc2, note``.
 
     Notes
     -----
@@ -264,13 +277,17 @@ def icc(survey: Survey | pd.DataFrame, groups: str | Sequence[str] = ("partner",
     Examples
     --------
     >>> import analyse as an
-    >>> an.icc(an.sample.generate(), groups=["partner"], by=["leerlab"])  # doctest: +SKIP
+    >>> i = an.icc(an.sample.generate(), between="partner", by="leerlab")
+    >>> i[["wave", "leerlab", "condition", "n_groups"]].head(2)
+      wave leerlab condition  n_groups
+    0    1   Sport   ambitie         2
+    1    1   Groen   ambitie         2
     """
-    survey = as_survey(survey, codebook)
-    by, groups = as_by(by), as_by(groups)
-    sc = condition_scores(survey, min_items)
-    conds = _conditions(survey, conditions)
-    sc = sc[sc["condition"].isin(conds)]
+    d = as_data(data, scales=scales, codebook=codebook)
+    groups = [d.column(g) for g in ([between] if isinstance(between, str) else list(between))]
+    by = [c for c in d.strata(by, pool_waves=pool_waves, compare=groups) if c not in groups]
+    conds = d.pick(conditions)
+    sc = d.long_scores(by + groups, min_items, conds)
     bcodes, keys = group_codes(sc, by + ["condition"])
     ccodes, ckeys = group_codes(sc, by + ["condition"] + groups)
     x = sc["score"].to_numpy(dtype=float)
@@ -317,119 +334,8 @@ def icc(survey: Survey | pd.DataFrame, groups: str | Sequence[str] = ("partner",
                                       "equal group means: ICC(2) undefined", ""))
     cols = by + ["condition", "n", "n_groups", "k", "msb", "msw", "icc1", "icc2", "note"]
     out = out[cols]
-    out["condition"] = pd.Categorical(out["condition"].astype(str), categories=survey.codebook.condition_codes, ordered=True)
-    return out
-
-
-# ---------------------------------------------------------------------- Krippendorff
-def _kripp_alpha(counts: np.ndarray, values: np.ndarray, level: str) -> tuple[np.ndarray, np.ndarray]:
-    """Krippendorff's alpha from value counts per (group, unit, value), shape (G, U, V).
-
-    Returns alpha and the number of pairable values n per group.
-    """
-    m_u = counts.sum(axis=2)
-    with quiet():
-        w = np.where(m_u >= 2, 1.0 / (m_u - 1), 0.0)
-        weighted = counts * w[:, :, None]
-        o = np.matmul(weighted.transpose(0, 2, 1), counts)  # batched matmul: much faster than einsum here
-        o -= weighted.sum(axis=1)[:, :, None] * np.eye(counts.shape[2])[None]
-        nc = o.sum(axis=2)
-        n = nc.sum(axis=1)
-        V = len(values)
-        if level == "interval":
-            d2 = np.broadcast_to((values[:, None] - values[None, :]) ** 2, (len(n), V, V))
-        elif level == "ordinal":
-            S = np.cumsum(nc, axis=1)
-            i = np.arange(V)
-            lo, hi = np.minimum(i[:, None], i[None, :]), np.maximum(i[:, None], i[None, :])
-            between = S[:, hi] - S[:, lo] + nc[:, lo]
-            d2 = (between - (nc[:, :, None] + nc[:, None, :]) / 2) ** 2
-        else:
-            raise ValueError("level must be 'ordinal' or 'interval'")
-        do = (o * d2).sum(axis=(1, 2))
-        de = (nc[:, :, None] * nc[:, None, :] * d2).sum(axis=(1, 2))
-        alpha = 1 - (n - 1) * do / de
-    alpha = np.where((n > 1) & (de > 0), alpha, np.nan)
-    return alpha, n
-
-
-def krippendorff(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
-                 level: str = "ordinal", conditions: Sequence[str] | None = None,
-                 min_n: int = MIN_GROUP_SIZE, codebook: Codebook | None = None) -> pd.DataFrame:
-    """Krippendorff's alpha per group and condition, respondents as coders and items as units.
-
-    Parameters
-    ----------
-    survey, by, min_n
-        As in :func:`rwg`; ``n`` counts respondents with at least one answer.
-    level : {"ordinal", "interval"}
-        Metric of the differences. For ``ordinal`` all scale points of the
-        codebook form the value domain, so unobserved categories count.
-    conditions : list of str, optional
-        Subset of conditions; ``"all"`` uses all 21 items as units.
-
-    Returns
-    -------
-    DataFrame
-        The ``by`` columns, ``condition, n, n_pairable, level, alpha, note``.
-
-    Notes
-    -----
-    With :math:`n_{uc}` the number of respondents giving value c to item u and
-    :math:`m_u = \\sum_c n_{uc}`, the coincidence matrix is
-    :math:`o_{ck} = \\sum_u (n_{uc} n_{uk} - [c=k]\\,n_{uc})/(m_u - 1)`
-    (units with :math:`m_u \\ge 2`), :math:`n_c = \\sum_k o_{ck}`, :math:`n = \\sum_c n_c`, and
-
-    .. math:: \\alpha = 1 - (n-1)\\frac{\\sum_{c,k} o_{ck}\\,\\delta^2_{ck}}{\\sum_{c,k} n_c n_k\\,\\delta^2_{ck}}
-
-    with :math:`\\delta^2_{ck} = (c-k)^2` (interval) or
-    :math:`(\\sum_{g=c}^{k} n_g - (n_c+n_k)/2)^2` (ordinal). All groups are
-    computed at once from a (group x item x value) count array. No expected
-    disagreement (every answer identical) gives NaN ("no variation").
-    Validated against the ``krippendorff`` package 0.9 (``alpha`` with a
-    coders x units matrix and ``value_domain``).
-
-    References
-    ----------
-    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
-    Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43
-    Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability measure
-    for coding data. *Communication Methods and Measures*, 1, 77-89.
-
-    Examples
-    --------
-    >>> import analyse as an
-    >>> an.krippendorff(an.sample.generate(), by=["leerlab"], level="interval")  # doctest: +SKIP
-    """
-    survey = as_survey(survey, codebook)
-    values = survey.codebook.scale_points
-    V = len(values)
-    consecutive = bool(np.array_equal(values, values[0] + np.arange(V)))
-    codes, keys = group_codes(survey.responses, as_by(by))
-    G = len(keys)
-    conds = _conditions(survey, conditions)
-    frames = []
-    for cond in conds:
-        items = condition_items(survey, cond)
-        U = len(items)
-        x = survey.responses[items].to_numpy(dtype=float)
-        blank = np.isnan(x)
-        x[blank] = values[0]  # blanks are masked out below
-        # The index of each answer among the scale points; whole consecutive points by subtraction.
-        vi = (np.clip(x - values[0], -1, V).astype(np.int64) if consecutive
-              else np.minimum(np.searchsorted(values, x), V - 1))
-        ok = ~blank & (codes[:, None] >= 0) & (vi >= 0) & (vi < V)
-        ok &= values[np.clip(vi, 0, V - 1)] == x
-        flat = (codes[:, None] * U + np.arange(U)[None, :]) * V + vi
-        counts = np.bincount(flat[ok], minlength=G * U * V).reshape(G, U, V).astype(float)
-        alpha, npair = _kripp_alpha(counts, values, level)
-        n = gsum(codes, ok.any(axis=1).astype(float), G)
-        no_var = (npair > 1) & np.isnan(alpha)
-        frames.append(_frame(keys, cond, {"n_pairable": npair, "level": level, "alpha": alpha}, n, min_n,
-                             [np.where(no_var, "no variation", ""), np.where(npair <= 1, "no pairable values", "")]))
-    out = stack_conditions(frames, survey, conds)
-    out["n_pairable"] = out["n_pairable"].astype(float)
-    return out
+    out["condition"] = pd.Categorical(out["condition"].astype(str), dtype=d.condition_dtype(conds))
+    return add_note(out, d.pooled_note(by, pool_waves))
 
 
 # ---------------------------------------------------------------------- gap
@@ -466,7 +372,7 @@ def _mwu(x: np.ndarray, side: np.ndarray, codes: np.ndarray, G: int, na: np.ndar
 
 
 def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value: str = "score",
-              min_n: int = MIN_GROUP_SIZE, level: float = 0.95) -> pd.DataFrame:
+              min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95) -> pd.DataFrame:
     """Two-sample comparison of ``value`` between ``between == a`` and ``== b`` per ``by`` group.
 
     The computational core of :func:`gap` (see there for the formulas); works
@@ -494,7 +400,7 @@ def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value:
         dof = (sea + seb) ** 2 / (sea ** 2 / (na - 1) + seb ** 2 / (nb - 1))
         t = diff / se
         p = 2 * st.t.sf(np.abs(t), dof)
-        tq = st.t.ppf(0.5 + level / 2, dof)
+        tq = st.t.ppf(0.5 + confidence / 2, dof)
         sp = np.sqrt(((na - 1) * va + (nb - 1) * vb) / (na + nb - 2))
         g = diff / sp * (1 - 3 / (4 * (na + nb) - 9))
     mc = np.where(ok, codes, -1)
@@ -514,28 +420,35 @@ def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value:
     return out
 
 
-def gap(survey: Survey | pd.DataFrame, between: str, a, b, by: str | Sequence[str] | None = None, *,
-        min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, level: float = 0.95,
-        codebook: Codebook | None = None) -> pd.DataFrame:
-    """Difference in scale scores between two values of one column, per group and condition.
+@doc
+def gap(data: Survey | pd.DataFrame, between: str, a=None, b=None, by: str | Sequence[str] | None = None, *,
+        scales: dict[str, Sequence[str]] | None = None, min_items: int | None = None, min_n: int = MIN_GROUP_SIZE,
+        confidence: float = 0.95, pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Difference in scale scores between values of one column, per stratum and condition.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
+    {data}
     between : str
-        Column that defines the two sides, e.g. ``"partner"``, ``"level"``, ``"sector"``.
-    a, b : value
-        The two values compared; ``diff = mean_a - mean_b``.
-    by : list of str, optional
-        Grouping columns (one comparison per group and condition).
-    min_items, min_n, level
-        Scale-score rule; minimum size of *each* side; confidence level.
+        The column whose values are compared, e.g. ``"partner"``, ``"level"``, ``"sector"``.
+    {a_b}
+    {by}
+    {scales}
+    {min_items}
+    {min_n}
+        Here: the minimum size of *each* side.
+    {confidence}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, n_a, n_b, mean_a, mean_b, diff,
-        ci_low, ci_high, hedges_g, welch_t, welch_df, welch_p, mwu_u, mwu_p, note``.
+        The strata, ``condition, a, b`` (the two values compared), ``n_a, n_b,
+        mean_a, mean_b, diff, ci_low, ci_high, hedges_g, welch_t, welch_df,
+        welch_p, welch_p_holm, mwu_u, mwu_p, mwu_p_holm, note``. The Holm
+        adjustment runs over the pairs compared within each stratum and
+        condition (one pair: the p itself).
 
     Notes
     -----
@@ -560,122 +473,200 @@ def gap(survey: Survey | pd.DataFrame, between: str, a, b, by: str | Sequence[st
     population variances are involved. *Biometrika*, 34, 28-35.
     Hedges, L. V., & Olkin, I. (1985). *Statistical Methods for Meta-Analysis*. Academic Press.
     Mann, H. B., & Whitney, D. R. (1947). *Annals of Mathematical Statistics*, 18, 50-60.
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+    Journal of Statistics*, 6, 65-70.
 
     Examples
     --------
     >>> import analyse as an
-    >>> s = an.sample.generate()                                            # doctest: +SKIP
-    >>> an.gap(s, between="sector", a="vmbo", b="mbo", by=["leerlab"])      # doctest: +SKIP
+    >>> s = an.sample.generate()
+    >>> g = an.gap(s, between="sector", a="VMBO", b="mbo", by="leerlab")
+    >>> g[["leerlab", "condition", "a", "b"]].head(2)
+      leerlab condition     a    b
+    0   Sport   ambitie  vmbo  mbo
+    1   Sport  belangen  vmbo  mbo
     """
-    survey = as_survey(survey, codebook)
-    sc = condition_scores(survey, min_items)
-    return gap_table(sc, between, a, b, as_by(by) + ["condition"], min_n=min_n, level=level)
+    d = as_data(data, scales=scales, codebook=codebook)
+    between = d.column(between)
+    by = [c for c in d.strata(by, pool_waves=pool_waves, compare=[between]) if c != between]
+    out = _pairwise(d, by, between, a, b, min_items=min_items, min_n=min_n, confidence=confidence)
+    family = _family(out, by + ["condition"])
+    out.insert(out.columns.get_loc("welch_p") + 1, "welch_p_holm", holm(out["welch_p"], family))
+    out.insert(out.columns.get_loc("mwu_p") + 1, "mwu_p_holm", holm(out["mwu_p"], family))
+    out = add_note(out, d.pooled_note(by, pool_waves))
+    out.attrs["between"] = between
+    return out
+
+
+# ---------------------------------------------------------------------- sides and pairs
+def label_sides(frame: pd.DataFrame, strata: list[str], between: str, values: Sequence | None = None):
+    """Which side of the comparison every row is on, within its stratum: 0, 1, 2, ... (-1: none).
+
+    Sides follow ``values`` when given (the first is side 0); otherwise, for
+    ``partner``, the sector order of the codebook (vmbo before mbo), then the
+    name; for any other column its own order (categories, or sorted values).
+    Returns the side of each row and the table ``strata, between, side``.
+    """
+    cols = strata + [between]
+    codes, keys = group_codes(frame, cols)
+    keys = keys.reset_index(drop=True)
+    if values is not None:
+        rank = {v: i for i, v in enumerate(values)}
+        side = keys[between].map(lambda v: rank.get(v, -1)).to_numpy(dtype=np.int64)
+    else:
+        stratum = group_codes(keys, strata)[0] if strata else np.zeros(len(keys), dtype=np.int64)
+        sector = np.zeros(len(keys), dtype=np.int64)
+        if between == "partner" and "sector" in frame and isinstance(frame["sector"].dtype, pd.CategoricalDtype):
+            top = len(frame["sector"].cat.categories)  # a partner without a sector sorts last
+            row_sector = frame["sector"].cat.codes.to_numpy().astype(np.int64)
+            row_sector = np.where(row_sector < 0, top, row_sector)
+            sector = np.full(len(keys), top, dtype=np.int64)
+            grouped = codes >= 0
+            np.minimum.at(sector, codes[grouped], row_sector[grouped])
+        # Stratum first, then sector; the key order (categories or sorted names) breaks ties.
+        pos = np.lexsort((np.arange(len(keys)), sector, stratum))
+        ranked = np.empty(len(keys), dtype=np.int64)
+        ranked[pos] = np.arange(len(keys))
+        first = np.full(int(stratum.max()) + 1 if len(keys) else 0, len(keys), dtype=np.int64)
+        np.minimum.at(first, stratum, ranked)
+        side = ranked - first[stratum]
+    table = keys.assign(side=side)
+    row_side = np.where(codes >= 0, side[np.clip(codes, 0, None)] if len(side) else -1, -1)
+    return row_side, table[table["side"] >= 0].reset_index(drop=True)
+
+
+def _pairwise(d: Data, by: list[str], between: str, a=None, b=None, *, min_items, min_n, confidence) -> pd.DataFrame:
+    """Two-sample comparisons of scale scores between the sides of ``between`` in every stratum and condition.
+
+    With ``a`` and ``b``: those two values. Otherwise every pair of sides a
+    stratum has. Columns: the strata, ``condition, a, b`` and those of :func:`gap_table`.
+    """
+    if (a is None) != (b is None):
+        raise ValueError("give both a= and b= (two values to compare), or neither to compare every pair")
+    values = None if a is None else [d.value(between, a), d.value(between, b)]
+    side, table = label_sides(d.frame, by, between, values)
+    long = d.long_scores(by, min_items)
+    long["_side"] = np.repeat(side, len(d.conditions))
+    frames = []
+    n_sides = int(table["side"].max()) + 1 if len(table) else 0
+    for i, j in combinations(range(max(n_sides, 2)), 2):
+        if values is None and j >= n_sides:
+            continue
+        part = gap_table(long, "_side", i, j, by + ["condition"], min_n=min_n, confidence=confidence)
+        for col, k in (("a", i), ("b", j)):
+            named = table.loc[table["side"] == k, by + [between]].rename(columns={between: col})
+            part = part.merge(named, on=by, how="left") if by else part.assign(**{col: named[col].iloc[0]
+                                                                                  if len(named) else None})
+        if values is None:
+            part = part[part["b"].notna() & part["a"].notna()]
+        part["_pair"] = i * n_sides + j
+        frames.append(part)
+    if not frames:
+        raise ValueError(f"{between} has fewer than two values to compare")
+    out = pd.concat(frames, ignore_index=True).sort_values(by + ["condition", "_pair"], kind="mergesort")
+    for col in ("a", "b"):
+        out[col] = out[col].astype(object).map(_text)
+    cols = by + ["condition", "a", "b"] + [c for c in out.columns if c not in (*by, "condition", "a", "b", "_pair")]
+    return out[cols].reset_index(drop=True)
+
+
+def _text(v):
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+
+def _family(out: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One Holm family per combination of ``cols``."""
+    return group_codes(out, cols)[0] if cols else np.zeros(len(out), dtype=np.int64)
 
 
 # ---------------------------------------------------------------------- composite
-def partner_sides(responses: pd.DataFrame, within: list[str], between: str = "partner") -> pd.DataFrame:
-    """Label the partners of each ``within`` group "A" and "B": in sector order (vmbo before mbo), then name.
+@doc
+def agreement(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, between: str = "partner", *,
+              a=None, b=None, scales: dict[str, Sequence[str]] | None = None, min_items: int | None = None,
+              min_n: int = MIN_GROUP_SIZE, rwg_min: float = RWG_CUTOFF, ad_max: float | None = None,
+              n_options: int | None = None, confidence: float = 0.95, pool_waves: bool = False,
+              codebook: Codebook | None = None) -> pd.DataFrame:
+    """Agreement between the sides of ``between`` (partners) per stratum and condition: differences, indices, verdict.
 
-    Returns a frame with the ``within`` columns, ``between`` and ``side``; a
-    third or later partner is left out (``side`` None). Sector order comes
-    from the codebook (the ``sector`` categories); a partner without a sector
-    sorts last.
-    """
-    cols = within + [between]
-    sector = responses["sector"].cat.codes.where(responses["sector"].notna(), np.iinfo(np.int8).max)
-    p = (responses.assign(_sector=sector).groupby(cols, observed=True)["_sector"].min().reset_index())
-    p[between] = p[between].astype(str)
-    p = p.sort_values(within + ["_sector", between])
-    p["_rank"] = p.groupby(within, observed=True).cumcount() if within else np.arange(len(p))
-    p["side"] = np.where(p["_rank"] == 0, "A", np.where(p["_rank"] == 1, "B", None))
-    return p.drop(columns=["_rank", "_sector"])
-
-
-def agreement(survey: Survey | pd.DataFrame, within: str | Sequence[str] = "leerlab", between: str = "partner", *,
-              min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, rwg_min: float = RWG_CUTOFF,
-              ad_max: float | None = None, codebook: Codebook | None = None) -> pd.DataFrame:
-    """Inter-partner agreement per group and condition: differences, agreement indices, verdict.
-
-    For each ``within`` group (a leerlab) and condition: each partner's mean
-    and their difference (via :func:`gap`), Holm-adjusted p-values across the
-    conditions of the group, rwg(j) (:func:`rwg`), AD_M around mean and median
-    (:func:`ad`), ICC(1)/ICC(2) of partner membership (:func:`icc`) and
-    Krippendorff's alpha, ordinal and interval (:func:`krippendorff`). The
-    agreement indices use all respondents of the group (both partners).
+    For each stratum (a leerlab) and condition: each side's mean and their
+    difference (as :func:`gap`), Holm-adjusted p-values over the conditions
+    (and pairs) of the stratum, rwg(j) (:func:`rwg`), AD_M around mean and
+    median (:func:`ad`), ICC(1)/ICC(2) of ``between`` membership
+    (:func:`icc`) and Krippendorff's alpha, ordinal and interval
+    (:func:`krippendorff`). The agreement indices use all respondents of the
+    stratum on a compared side.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    within : str or list of str
-        The groups (default ``"leerlab"``; use ``["wave", "leerlab"]`` per wave).
+    {data}
+    {by}
+        E.g. ``"leerlab"``: the partners of each leerlab are compared.
     between : str
-        The column whose two values are compared (default ``"partner"``;
-        partners are labelled A and B in sorted order of their names).
-    min_items, min_n
-        As elsewhere.
+        The column whose values are compared (default ``"partner"``).
+        Partners are ordered by sector (vmbo before mbo), then name; other
+        columns by their own order. A stratum with more than two values has
+        every pair compared.
+    {a_b}
+    {scales}
+    {min_items}
+    {min_n}
     rwg_min : float
         Rule of thumb for rwg(j) (default .70, LeBreton & Senter 2008).
     ad_max : float, optional
         Rule of thumb for AD_M; default :func:`ad_cutoff` = A/6.
+    {n_options}
+    {confidence}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``within`` columns, ``condition, partner_a, partner_b, n_a, n_b,
-        mean_a, mean_b, diff, ci_low, ci_high, hedges_g, welch_t, welch_df,
-        welch_p, welch_p_holm, mwu_u, mwu_p, mwu_p_holm, n, rwg_j, ad_mean,
-        ad_median, icc1, icc2, kripp_ordinal, kripp_interval, verdict, note``.
+        The strata, ``condition, a, b, n_a, n_b, mean_a, mean_b, diff,
+        ci_low, ci_high, hedges_g, welch_t, welch_df, welch_p, welch_p_holm,
+        mwu_u, mwu_p, mwu_p_holm, n, rwg_j, ad_mean, ad_median, icc1, icc2,
+        kripp_ordinal, kripp_interval, verdict, note``.
 
     Notes
     -----
-    ``verdict``: "agreement" when rwg(j) >= ``rwg_min`` and AD_M <= ``ad_max``,
+    ``verdict``: "agreement" when rwg(j) >= ``rwg_min`` and AD_M < ``ad_max``,
     "no agreement" when both fail, "mixed" when one fails, and
     "insufficient data" when either is NaN. Holm (1979) adjusts welch_p and
-    mwu_p over the conditions within each group. Formulas: see the building
-    blocks; each is validated there. This composite loops over nothing but
-    the five conditions.
+    mwu_p over the conditions (and pairs) within each stratum. Formulas: see
+    the building blocks; each is validated there.
 
     Examples
     --------
     >>> import analyse as an
-    >>> an.agreement(an.sample.generate(), within=["wave", "leerlab"])  # doctest: +SKIP
+    >>> ag = an.agreement(an.sample.generate(), by="leerlab")
+    >>> ag[["wave", "leerlab", "condition", "verdict"]].head(2)
+      wave leerlab condition      verdict
+    0    1   Sport   ambitie  ...
+    1    1   Sport  belangen  ...
     """
-    survey = as_survey(survey, codebook)
-    within = as_by(within)
-    cb = survey.codebook
-    ad_max = ad_cutoff(cb.n_options) if ad_max is None else ad_max
-    sides = partner_sides(survey.responses, within, between)
-    sc = condition_scores(survey, min_items)
-    key = within + [between]
-    sc = sc.assign(**{between: sc[between].astype(str)}).merge(sides, on=key, how="left")
-    g = gap_table(sc, "side", "A", "B", within + ["condition"], min_n=min_n)
-    names = sides.pivot_table(index=within, columns="side", values=between, aggfunc="first", observed=True) \
-        if within else None
-    if within:
-        names = names.rename(columns={"A": "partner_a", "B": "partner_b"}).reset_index()
-        for c in ("partner_a", "partner_b"):
-            if c not in names:
-                names[c] = None
-        names = names[within + ["partner_a", "partner_b"]]
-        g = g.merge(names, on=within, how="left")
-    else:
-        s = sides.set_index("side")[between]
-        g["partner_a"], g["partner_b"] = s.get("A"), s.get("B")
-    fam = g[within].astype(str).agg("|".join, axis=1) if within else None
-    g["welch_p_holm"] = holm(g["welch_p"], fam)
-    g["mwu_p_holm"] = holm(g["mwu_p"], fam)
-    on = within + ["condition"]
-    r = rwg(survey, within, min_n=min_n)[on + ["n", "rwg_j", "note"]].rename(columns={"note": "note_rwg"})
-    am = ad(survey, within, center="mean", min_n=min_n)[on + ["ad"]].rename(columns={"ad": "ad_mean"})
-    amd = ad(survey, within, center="median", min_n=min_n)[on + ["ad"]].rename(columns={"ad": "ad_median"})
-    ic = icc(survey, [between], within, min_items=min_items, min_n=min_n)[on + ["icc1", "icc2"]]
-    ko = krippendorff(survey, within, level="ordinal", min_n=min_n)[on + ["alpha"]].rename(columns={"alpha": "kripp_ordinal"})
-    ki = krippendorff(survey, within, level="interval", min_n=min_n)[on + ["alpha"]].rename(columns={"alpha": "kripp_interval"})
-    out = g
+    d = as_data(data, scales=scales, codebook=codebook, n_options=n_options)
+    between = d.column(between)
+    by = [c for c in d.strata(by, pool_waves=pool_waves, compare=[between]) if c != between]
+    A = d.n_options(n_options)
+    ad_max = ad_cutoff(A) if ad_max is None else ad_max
+    out = _pairwise(d, by, between, a, b, min_items=min_items, min_n=min_n, confidence=confidence)
+    family = _family(out, by)
+    out["welch_p_holm"] = holm(out["welch_p"], family)
+    out["mwu_p_holm"] = holm(out["mwu_p"], family)
+    if a is not None:  # the indices describe the two sides compared
+        keep = d.frame[between].isin([d.value(between, a), d.value(between, b)]).to_numpy()
+        d = Data(frame=d.frame[keep], scales=d.scales, points=d.points, codebook=d.codebook)
+    on = by + ["condition"]
+    kw = {"min_n": min_n, "pool_waves": True}
+    r = rwg(d, by, n_options=A, **kw)[on + ["n", "rwg_j", "note"]].rename(columns={"note": "note_rwg"})
+    am = ad(d, by, center="mean", **kw)[on + ["ad"]].rename(columns={"ad": "ad_mean"})
+    amd = ad(d, by, center="median", **kw)[on + ["ad"]].rename(columns={"ad": "ad_median"})
+    ic = icc(d, between, by, min_items=min_items, **kw)[on + ["icc1", "icc2"]]
+    ko = krippendorff(d, by, metric="ordinal", **kw)[on + ["alpha"]].rename(columns={"alpha": "kripp_ordinal"})
+    ki = krippendorff(d, by, metric="interval", **kw)[on + ["alpha"]].rename(columns={"alpha": "kripp_interval"})
     for part in (r, am, amd, ic, ko, ki):
-        for c in within:
-            part[c] = part[c].astype(out[c].dtype) if c in out else part[c]
-        part["condition"] = part["condition"].astype(out["condition"].dtype)
+        for c in on:
+            part[c] = part[c].astype(out[c].dtype)
         out = out.merge(part, on=on, how="left")
     ok_r = out["rwg_j"] >= rwg_min
     ok_a = out["ad_mean"] < ad_max
@@ -683,8 +674,9 @@ def agreement(survey: Survey | pd.DataFrame, within: str | Sequence[str] = "leer
     out["verdict"] = np.where(na_, "insufficient data", np.where(ok_r & ok_a, "agreement",
                               np.where(~ok_r & ~ok_a, "no agreement", "mixed")))
     out["note"] = join_notes(out["note"].to_numpy(dtype=object), out["note_rwg"].fillna("").to_numpy(dtype=object))
-    cols = within + ["condition", "partner_a", "partner_b", "n_a", "n_b", "mean_a", "mean_b", "diff", "ci_low",
-                     "ci_high", "hedges_g", "welch_t", "welch_df", "welch_p", "welch_p_holm", "mwu_u", "mwu_p",
-                     "mwu_p_holm", "n", "rwg_j", "ad_mean", "ad_median", "icc1", "icc2", "kripp_ordinal",
-                     "kripp_interval", "verdict", "note"]
-    return out[cols]
+    cols = by + ["condition", "a", "b", "n_a", "n_b", "mean_a", "mean_b", "diff", "ci_low", "ci_high", "hedges_g",
+                 "welch_t", "welch_df", "welch_p", "welch_p_holm", "mwu_u", "mwu_p", "mwu_p_holm", "n", "rwg_j",
+                 "ad_mean", "ad_median", "icc1", "icc2", "kripp_ordinal", "kripp_interval", "verdict", "note"]
+    out = out[cols]
+    out.attrs["between"] = between
+    return out

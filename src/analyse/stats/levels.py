@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .._docstrings import doc
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, holm, quiet
-from .agreement import gap_table, partner_sides
-from .scores import _describe, condition_scores
+from ._common import MIN_GROUP_SIZE, add_note, group_codes, holm, quiet
+from ._input import Data, as_data
+from .agreement import gap_table, label_sides
+from .scores import _describe
 
 __all__ = ["level_nodes", "level_gaps", "kruskal_levels", "BOARD_GAP", "TRANSLATION_GAP"]
 
@@ -23,22 +25,44 @@ BOARD_GAP = 1.0
 TRANSLATION_GAP = 1.0
 
 
-def _sided_scores(survey: Survey, within: list[str], min_items):
-    sides = partner_sides(survey.responses, within, "partner")
-    sc = condition_scores(survey, min_items)
-    sc = sc.assign(partner=sc["partner"].astype(str)).merge(sides, on=within + ["partner"], how="left")
-    return sc
+def _sided_scores(d: Data, by: list[str], min_items) -> pd.DataFrame:
+    """Scale scores with the side of het 8-tje each respondent's school is on (A, B, C, ...; in sector order)."""
+    side, _ = label_sides(d.frame, by, "partner")
+    sc = d.long_scores(list(dict.fromkeys([*by, "partner", "level"])), min_items)
+    letters = np.array([chr(65 + i) for i in range(max(int(side.max()) + 1, 0))] if len(side) else [], dtype=object)
+    sc["side"] = np.repeat(np.where(side >= 0, letters[np.clip(side, 0, None)] if len(letters) else None, None),
+                           len(d.conditions))
+    sc["partner"] = sc["partner"].astype(str).where(sc["partner"].notna())
+    return sc[sc["side"].notna()]
 
 
-def level_nodes(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("leerlab",), *,
-                min_items: int | None = None, min_n: int = MIN_GROUP_SIZE,
-                codebook: Codebook | None = None) -> pd.DataFrame:
-    """The nodes of het 8-tje: the mean per (partner, level) within each leerlab and condition.
+def _eight(data, by, pool_waves, codebook) -> tuple[Data, list[str]]:
+    d = as_data(data, codebook=codebook)
+    return d, [c for c in d.strata(by, pool_waves=pool_waves) if c not in ("partner", "level")]
+
+
+@doc
+def level_nodes(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+                min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95,
+                pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
+    """The nodes of het 8-tje: the mean per (partner, level) within each stratum and condition.
+
+    Parameters
+    ----------
+    {data}
+        The frame needs ``partner``, ``sector`` and ``level`` columns.
+    {by}
+        Usually ``"leerlab"``: one 8-tje per leerlab.
+    {min_items}
+    {min_n}
+    {confidence}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``within`` columns, ``side`` (A/B: vmbo before mbo, then by name),
+        The strata, ``side`` (A, B, ...: vmbo before mbo, then by name),
         ``partner, level, condition`` and the columns of
         :func:`~analyse.condition_means` (``n, n_missing, mean, sd, se,
         ci_low, ci_high, median, share_agree, share_disagree, note``).
@@ -46,15 +70,18 @@ def level_nodes(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("l
     Examples
     --------
     >>> import analyse as an
-    >>> an.level_nodes(an.sample.generate())  # doctest: +SKIP
+    >>> nodes = an.level_nodes(an.sample.generate(), by="leerlab")
+    >>> nodes[["leerlab", "side", "level", "condition"]].head(2)
+      leerlab side        level condition
+    0   Sport    A  bestuurlijk   ambitie
+    1   Sport    A  bestuurlijk  belangen
     """
-    survey = as_survey(survey, codebook)
-    within = as_by(within)
-    cb = survey.codebook
-    sc = _sided_scores(survey, within, min_items)
-    sc = sc[sc["side"].notna()]
-    return _describe(sc, "score", within + ["side", "partner", "level", "condition"], ci="t", n_boot=0, seed=None,
-                     level=0.95, min_n=min_n, agree_min=min(cb.agree_points), disagree_max=max(cb.disagree_points))
+    d, by = _eight(data, by, pool_waves, codebook)
+    sc = _sided_scores(d, by, min_items)
+    agree_min, disagree_max = d.agree_points()
+    out = _describe(sc, "score", by + ["side", "partner", "level", "condition"], confidence=confidence,
+                    min_n=min_n, agree_min=agree_min, disagree_max=disagree_max)
+    return add_note(out, d.pooled_note(by, pool_waves))
 
 
 def kruskal_levels(scores: pd.DataFrame, group: list[str], between: str = "level") -> pd.DataFrame:
@@ -95,20 +122,22 @@ def kruskal_levels(scores: pd.DataFrame, group: list[str], between: str = "level
     return out
 
 
-def level_gaps(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("leerlab",), *,
+@doc
+def level_gaps(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
                board_gap: float = BOARD_GAP, translation_gap: float = TRANSLATION_GAP,
                board_level: str = "bestuurlijk", translation_levels: tuple[str, str] = ("management", "professioneel"),
-               min_items: int | None = None, min_n: int = MIN_GROUP_SIZE,
-               codebook: Codebook | None = None) -> pd.DataFrame:
+               min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95,
+               pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
     """Gaps in het 8-tje: horizontal (between partners, same level) and vertical (between levels, same partner).
 
     The node means themselves come from :func:`level_nodes`.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    within : list of str
-        Analysis groups, default ``["leerlab"]`` (``["wave", "leerlab"]`` per wave).
+    {data}
+        The frame needs ``partner``, ``sector`` and ``level`` columns.
+    {by}
+        Usually ``"leerlab"``: one 8-tje per leerlab.
     board_gap : float
         ``board_line_broken`` when a gap involving ``board_level`` (vertical
         within its school, or horizontal between the two schools' boards) has
@@ -118,18 +147,22 @@ def level_gaps(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("le
         within a school has :math:`|\\text{diff}|` at least this (default 1.0).
     board_level, translation_levels : str
         Level codes of the board and of the translation pair.
-    min_items, min_n
-        Scale-score rule; minimum size of each node (smaller: NaN, no flag).
+    {min_items}
+    {min_n}
+        Here: the minimum size of each node (smaller: NaN, no flag).
+    {confidence}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        One row per gap: the ``within`` columns, ``condition, kind``
+        One row per gap: the strata, ``condition, kind``
         (horizontal / vertical), ``partner_a, level_a, partner_b, level_b``,
         ``n_a, n_b, mean_a, mean_b, diff`` (a - b), ``ci_low, ci_high``
         (Welch), ``hedges_g, welch_p, mwu_p, p_holm`` (Mann-Whitney p,
         Holm-adjusted over the three level pairs of a partner, or over the
-        three levels for horizontal gaps), ``kw_h, kw_p`` (Kruskal-Wallis
+        levels (and pairs of partners) for horizontal gaps), ``kw_h, kw_p`` (Kruskal-Wallis
         across the levels of the partner; vertical rows), ``flag``
         (``board_line_broken``, ``vertical_translation_broken`` or empty) and
         ``note``.
@@ -139,49 +172,52 @@ def level_gaps(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("le
     Every gap is a :func:`~analyse.gap` (Welch t, Hedges' g, Mann-Whitney);
     flags read only the size of the mean difference because board groups are
     usually too small for a test to have power: read ``p_holm`` next to it.
-    Partners are labelled A and B in sorted order of their names.
+    Partners are labelled A, B, ... in sector order (vmbo before mbo), then
+    by name; a stratum with more than two partners has a horizontal gap for
+    every pair.
     The Kruskal-Wallis statistic is vectorised over groups (see
     :func:`kruskal_levels`).
 
     Examples
     --------
     >>> import analyse as an
-    >>> g = an.level_gaps(an.sample.generate())   # doctest: +SKIP
-    >>> g[g["flag"] != ""]                         # doctest: +SKIP
+    >>> g = an.level_gaps(an.sample.generate(), by="leerlab")
+    >>> sorted(g["kind"].unique())
+    ['horizontal', 'vertical']
     """
-    survey = as_survey(survey, codebook)
-    within = as_by(within)
-    sc = _sided_scores(survey, within, min_items)
-    sc = sc[sc["side"].notna()]
-    names = sc.groupby(within + ["side"], observed=True)["partner"].first().unstack("side")
-    for c in ("A", "B"):
-        if c not in names:
-            names[c] = None
-    names = names.rename(columns={"A": "partner_a", "B": "partner_b"}).reset_index()[within + ["partner_a", "partner_b"]]
-    # horizontal: side A vs side B at each level
-    h = gap_table(sc, "side", "A", "B", within + ["condition", "level"], min_n=min_n)
-    h = h.merge(names, on=within, how="left")
+    d, by = _eight(data, by, pool_waves, codebook)
+    sc = _sided_scores(d, by, min_items)
+    names = sc[by + ["side", "partner"]].drop_duplicates()
+    sides = sorted(sc["side"].unique())
+    # horizontal: every pair of sides (A vs B) at each level
+    parts = []
+    for sa, sb in combinations(sides, 2):
+        h = gap_table(sc, "side", sa, sb, by + ["condition", "level"], min_n=min_n, confidence=confidence)
+        for s, col in ((sa, "partner_a"), (sb, "partner_b")):
+            named = names[names["side"] == s].drop(columns="side").rename(columns={"partner": col})
+            h = h.merge(named, on=by, how="left") if by else h.assign(**{col: named[col].iloc[0]})
+        parts.append(h[h["partner_a"].notna() & h["partner_b"].notna()])
+    h = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*by, "condition", "level"])
     h["kind"] = "horizontal"
     h["level_a"] = h["level"].astype(str)
     h["level_b"] = h["level"].astype(str)
-    h["p_holm"] = holm(h["mwu_p"], h[within + ["condition"]].astype(str).agg("|".join, axis=1))
+    h["p_holm"] = holm(h["mwu_p"], _family(h, by + ["condition"]))
     # vertical: pairs of levels within each partner
-    levels = [lv for lv in survey.codebook.level_codes]
     parts = []
-    for la, lb in combinations(levels, 2):
-        v = gap_table(sc, "level", la, lb, within + ["condition", "side", "partner"], min_n=min_n)
+    for la, lb in combinations([str(v) for v in sc["level"].cat.categories], 2):
+        v = gap_table(sc, "level", la, lb, by + ["condition", "side", "partner"], min_n=min_n, confidence=confidence)
         v["level_a"], v["level_b"] = la, lb
         parts.append(v)
     v = pd.concat(parts, ignore_index=True)
     v["kind"] = "vertical"
     v["partner_a"] = v["partner"].astype(str)
     v["partner_b"] = v["partner"].astype(str)
-    v["p_holm"] = holm(v["mwu_p"], v[within + ["condition", "partner"]].astype(str).agg("|".join, axis=1))
-    kw = kruskal_levels(sc, within + ["condition", "partner"])
-    v = v.merge(kw, on=within + ["condition", "partner"], how="left")
+    v["p_holm"] = holm(v["mwu_p"], _family(v, by + ["condition", "partner"]))
+    kw = kruskal_levels(sc, by + ["condition", "partner"])
+    v = v.merge(kw, on=by + ["condition", "partner"], how="left")
     h["partner_a"] = h["partner_a"].astype(str)
     h["partner_b"] = h["partner_b"].astype(str)
-    cols = within + ["condition", "kind", "partner_a", "level_a", "partner_b", "level_b", "n_a", "n_b", "mean_a",
+    cols = by + ["condition", "kind", "partner_a", "level_a", "partner_b", "level_b", "n_a", "n_b", "mean_a",
                      "mean_b", "diff", "ci_low", "ci_high", "hedges_g", "welch_p", "mwu_p", "p_holm", "kw_h", "kw_p",
                      "note"]
     h["kw_h"], h["kw_p"] = np.nan, np.nan
@@ -191,7 +227,10 @@ def level_gaps(survey: Survey | pd.DataFrame, within: str | Sequence[str] = ("le
     trans = (out["kind"] == "vertical") & out["level_a"].isin(translation_levels) & \
         out["level_b"].isin(translation_levels) & (big >= translation_gap)
     out["flag"] = np.where(board, "board_line_broken", np.where(trans, "vertical_translation_broken", ""))
-    out["condition"] = pd.Categorical(out["condition"].astype(str), categories=survey.codebook.condition_codes,
-                                      ordered=True)
-    out = out.sort_values(within + ["condition", "kind"], kind="mergesort").reset_index(drop=True)
-    return out[cols[:-1] + ["flag", "note"]]
+    out["condition"] = pd.Categorical(out["condition"].astype(str), dtype=d.condition_dtype())
+    out = out.sort_values(by + ["condition", "kind"], kind="mergesort").reset_index(drop=True)
+    return add_note(out[cols[:-1] + ["flag", "note"]], d.pooled_note(by, pool_waves))
+
+
+def _family(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    return group_codes(frame, cols)[0]

@@ -8,18 +8,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .._docstrings import doc
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import (MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, per_distinct, quiet,
+from ._common import (MIN_GROUP_SIZE, add_note, group_codes, gsum, join_notes, note_small, per_distinct, quiet,
                       stack_conditions)
+from ._input import Data, as_data
 
 __all__ = ["reliability", "item_statistics"]
-
-
-def condition_items(survey: Survey, condition: str) -> list[str]:
-    """Items of a condition; ``"all"`` means all items of the questionnaire."""
-    cb = survey.codebook
-    return cb.item_codes if condition == "all" else cb.items_of(condition)
 
 
 def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "listwise"):
@@ -71,11 +67,11 @@ def alpha_from_cov(cov: np.ndarray) -> np.ndarray:
         return k / (k - 1) * (1 - tr / tot)
 
 
-def feldt_ci(alpha: np.ndarray, n: np.ndarray, k: int, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def feldt_ci(alpha: np.ndarray, n: np.ndarray, k: int, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Feldt (1965) confidence interval of alpha: F with (n-1, (n-1)(k-1)) df."""
     with quiet():
         df1 = n - 1
-        a = 1 - level
+        a = 1 - confidence
         lo = 1 - (1 - alpha) * per_distinct(lambda d: st.f.isf(a / 2, d, d * (k - 1)), df1)
         hi = 1 - (1 - alpha) * per_distinct(lambda d: st.f.isf(1 - a / 2, d, d * (k - 1)), df1)
     return lo, hi
@@ -321,24 +317,26 @@ def _omega_by_size(covs: list[np.ndarray]) -> dict[int, tuple[np.ndarray, np.nda
     return fits
 
 
-def _condition_covariances(survey: Survey, by: list[str], conditions: Sequence[str] | None, missing: str):
+def _condition_covariances(d: Data, by: list[str], conditions: Sequence[str] | None, missing: str):
     """Group keys, the conditions, and per condition ``(condition, k, cov, npair, n, mean)`` of every group."""
-    r = survey.responses
+    r = d.frame
     codes, keys = group_codes(r, by)
-    conds = list(survey.codebook.condition_codes if conditions is None else conditions)
+    conds = d.pick(conditions)
 
     def per_condition():
         for cond in conds:
-            items = condition_items(survey, cond)
+            items = d.items_of(cond)
             cov, npair, n, mean = group_cov(r[items].to_numpy(dtype=float), codes, len(keys), missing)
             yield cond, len(items), cov, npair, n, mean
 
     return keys, conds, per_condition()
 
 
-def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
-                missing: str = "listwise", conditions: Sequence[str] | None = None,
-                omega: bool = True, level: float = 0.95, min_n: int = MIN_GROUP_SIZE,
+@doc
+def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+                scales: dict[str, Sequence[str]] | None = None, missing: str = "listwise",
+                conditions: Sequence[str] | None = None, omega: bool = True, confidence: float = 0.95,
+                min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
                 codebook: Codebook | None = None) -> pd.DataFrame:
     """Cronbach's alpha with Feldt interval, and McDonald's omega, per group and condition.
 
@@ -347,26 +345,25 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    by : list of str, optional
-        Grouping columns; None for the whole survey.
+    {data}
+    {by}
+    {scales}
     missing : {"listwise", "pairwise"}
         ``listwise`` (default) uses respondents who answered every item of the
         condition; ``pairwise`` estimates each covariance from the respondents
         who answered both items (like ``pingouin.cronbach_alpha``).
-    conditions : list of str, optional
-        Subset of conditions; ``"all"`` is the 21-item total scale.
+    {conditions}
     omega : bool
         Also fit the one-factor model for omega (needs k >= 3).
-    level : float
-        Confidence level of the Feldt interval.
-    min_n : int
-        Groups with fewer respondents (``n``) get NaN and a ``note``.
+    {confidence}
+    {min_n}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, missing, n, k, alpha, ci_low, ci_high,
+        The strata, ``condition, missing, n, k, alpha, ci_low, ci_high,
         omega, note``. ``n`` is the number of complete cases (listwise) or of
         respondents with at least one answer in the condition (pairwise); it is
         the n of the Feldt interval.
@@ -410,17 +407,21 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
     Examples
     --------
     >>> import analyse as an
-    >>> an.reliability(an.sample.generate(), by=["leerlab"])  # doctest: +SKIP
+    >>> rel = an.reliability(an.sample.generate(), pool_waves=True)
+    >>> rel[["condition", "n", "k"]].head(2)
+      condition    n  k
+    0   ambitie  ...  4
+    1  belangen  ...  5
     """
-    survey = as_survey(survey, codebook)
-    by = as_by(by)
-    keys, conds, blocks = _condition_covariances(survey, by, conditions, missing)
+    d = as_data(data, scales=scales, codebook=codebook)
+    by = d.strata(by, pool_waves=pool_waves)
+    keys, conds, blocks = _condition_covariances(d, by, conditions, missing)
     frames = []
     blocks = list(blocks)
     fits = _omega_by_size([b[2] for b in blocks]) if omega else {}
     for i, (cond, k, cov, npair, n, _) in enumerate(blocks):
         alpha = alpha_from_cov(cov)
-        lo, hi = feldt_ci(alpha, n, k, level)
+        lo, hi = feldt_ci(alpha, n, k, confidence)
         om, hey = fits.get(i, (np.full(len(keys), np.nan), np.zeros(len(keys), dtype=bool)))
         small = n < min_n
         no_item = (np.diagonal(npair, axis1=1, axis2=2) < 2).any(axis=1)
@@ -440,23 +441,32 @@ def reliability(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
                                  np.where(~bad & hey, "omega: Heywood case", ""),
                                  np.where(~bad & ~zero & ~hey & np.isnan(om) & omega, "omega not estimable" if k >= 3 else "omega needs k >= 3", ""))
         frames.append(out)
-    return stack_conditions(frames, survey, conds)
+    return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
-def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
-                    missing: str = "listwise", conditions: Sequence[str] | None = None,
-                    min_n: int = MIN_GROUP_SIZE, codebook: Codebook | None = None) -> pd.DataFrame:
+@doc
+def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+                    scales: dict[str, Sequence[str]] | None = None, missing: str = "listwise",
+                    conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE,
+                    pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
     """Item analysis per group and condition: corrected item-total r and alpha if item deleted.
 
     Parameters
     ----------
-    survey, by, missing, conditions, min_n
+    {data}
+    {by}
+    {scales}
+    missing : {"listwise", "pairwise"}
         As in :func:`reliability`.
+    {conditions}
+    {min_n}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, item, n, mean, sd, r_drop,
+        The strata, ``condition, item, n, mean, sd, r_drop,
         alpha_if_deleted, note``; ``n`` as in :func:`reliability` (for
         ``pairwise``, the respondents who answered the item).
 
@@ -481,14 +491,18 @@ def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
     Examples
     --------
     >>> import analyse as an
-    >>> an.item_statistics(an.sample.generate())  # doctest: +SKIP
+    >>> items = an.item_statistics(an.sample.generate(), pool_waves=True)
+    >>> items[["condition", "item"]].head(2)
+      condition item
+    0   ambitie  a1
+    1   ambitie  a2
     """
-    survey = as_survey(survey, codebook)
-    by = as_by(by)
-    keys, conds, blocks = _condition_covariances(survey, by, conditions, missing)
+    d = as_data(data, scales=scales, codebook=codebook)
+    by = d.strata(by, pool_waves=pool_waves)
+    keys, conds, blocks = _condition_covariances(d, by, conditions, missing)
     frames = []
     for cond, k, cov, npair, n, mean in blocks:
-        items = condition_items(survey, cond)
+        items = d.items_of(cond)
         with quiet():
             tot = cov.sum(axis=(1, 2))[:, None]
             row = cov.sum(axis=2)
@@ -512,4 +526,4 @@ def item_statistics(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
         out["note"] = join_notes(note_small(np.repeat(n, k), min_n),
                                  np.where(~small & (var.ravel() == 0), "zero variance", ""))
         frames.append(out)
-    return stack_conditions(frames, survey, conds)
+    return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))

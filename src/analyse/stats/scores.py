@@ -8,25 +8,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .._docstrings import doc
 from ..codebook import Codebook
-from ..survey import META, Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, join_notes, note_small, per_distinct, quiet
+from ..survey import Survey
+from ._common import MIN_GROUP_SIZE, add_note, group_codes, gsum, join_notes, note_small, per_distinct, quiet
+from ._input import as_data, required_items
 from .bootstrap import bootstrap_mean_ci
 
-__all__ = ["condition_scores", "condition_means"]
-
-
-def required_items(k: int, min_items: int | None) -> int:
-    """Items a respondent must answer for a scale score: more than half by default.
-
-    ``min_items=None`` gives :math:`\\lfloor k/2 \\rfloor + 1`; a larger
-    ``min_items`` than the condition has items is read as "all items".
-    """
-    if min_items is None:
-        return k // 2 + 1
-    if int(min_items) < 1:
-        raise ValueError("min_items must be at least 1")
-    return min(int(min_items), k)
+__all__ = ["condition_scores", "condition_means", "required_items"]
 
 
 def score_matrix(survey: Survey, min_items: int | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -34,44 +23,38 @@ def score_matrix(survey: Survey, min_items: int | None = None) -> tuple[np.ndarr
 
     The one place where a scale score is defined (see :func:`condition_scores`).
     """
-    cb = survey.codebook
-    conds = cb.condition_codes
-    r = survey.responses
-    scores = np.full((len(r), len(conds)), np.nan)
-    answered = np.zeros((len(r), len(conds)), dtype=np.int64)
-    with quiet():
-        for j, cond in enumerate(conds):
-            x = r[cb.items_of(cond)].to_numpy(dtype=float)
-            n = (~np.isnan(x)).sum(axis=1)
-            m = np.nanmean(x, axis=1) if x.shape[1] else np.full(len(r), np.nan)
-            need = required_items(x.shape[1], min_items)
-            scores[:, j] = np.where(n >= need, m, np.nan)
-            answered[:, j] = n
-    return scores, answered, conds
+    return as_data(survey).score_matrix(min_items)
 
 
-def condition_scores(survey: Survey | pd.DataFrame, min_items: int | None = None, *,
+def condition_scores(data: Survey | pd.DataFrame, min_items: int | None = None, *,
+                     scales: dict[str, Sequence[str]] | None = None,
                      codebook: Codebook | None = None) -> pd.DataFrame:
     """Scale score of every respondent on every condition (long format).
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-        A :class:`~analyse.Survey` or a canonical responses frame.
+    data : Survey or DataFrame
+        A :class:`~analyse.Survey`, or a frame with one row per respondent
+        (with ``scales=``, or the questionnaire's item columns).
     min_items : int, optional
         Items a respondent must have answered for a score. Default: more than
         half of the condition's items (3 of 4, 3 of 5). ``min_items=1`` uses
         every answer. Values above the number of items mean "all items".
+    scales : dict of str to list of str, optional
+        Scale name -> its item columns, for a frame of your own; default the
+        codebook's conditions.
     codebook : Codebook, optional
-        Used when ``survey`` is a bare frame.
+        Used when ``data`` is a frame.
 
     Returns
     -------
     DataFrame
-        ``respondent_id, wave, leerlab, partner, sector, level, condition,
-        score, n_items``: one row per respondent x condition; ``score`` is NaN
-        when fewer than ``min_items`` items were answered (``n_items`` says how
-        many were). :func:`condition_means` counts those as ``n_missing``.
+        Every column of ``data`` that is not an item (for a Survey:
+        ``respondent_id, wave, leerlab, partner, sector, level`` and any extra
+        columns), then ``condition, score, n_items``: one row per respondent x
+        condition; ``score`` is NaN when fewer than ``min_items`` items were
+        answered (``n_items`` says how many were). :func:`condition_means`
+        counts those as ``n_missing``.
 
     Notes
     -----
@@ -86,23 +69,23 @@ def condition_scores(survey: Survey | pd.DataFrame, min_items: int | None = None
     Examples
     --------
     >>> import analyse as an
-    >>> s = an.sample.generate(seed=1)                     # doctest: +SKIP
-    >>> an.condition_scores(s).head()                      # doctest: +SKIP
+    >>> scores = an.condition_scores(an.sample.generate())
+    >>> scores[["condition", "score"]].head(2)
+      condition  score
+    0   ambitie   3.75
+    1  belangen   4.00
     """
-    survey = as_survey(survey, codebook)
-    scores, answered, conds = score_matrix(survey, min_items)
-    r = survey.responses
-    n, c = scores.shape
-    out = r.loc[np.repeat(np.arange(n), c), META].reset_index(drop=True)
-    out["condition"] = pd.Categorical.from_codes(np.tile(np.arange(len(conds)), n), categories=conds, ordered=True)
-    out["score"] = scores.ravel()
-    out["n_items"] = answered.ravel()
-    return out
+    d = as_data(data, scales=scales, codebook=codebook)
+    return d.long_scores([c for c in d.frame.columns if c not in d.item_condition], min_items)
 
 
-def _describe(df: pd.DataFrame, value: str, group: list[str], *, ci: str, n_boot: int, seed,
-              level: float, min_n: int, agree_min: float, disagree_max: float) -> pd.DataFrame:
-    """n, mean, sd, se, CI, median and shares of ``value`` per group (vectorised)."""
+def _describe(df: pd.DataFrame, value: str, group: list[str], *, min_n: int, agree_min: float = np.nan,
+              disagree_max: float = np.nan, confidence: float = 0.95, ci_method: str = "t", n_boot: int = 0,
+              seed=None) -> pd.DataFrame:
+    """n, mean, sd, se, CI, median and shares of ``value`` per group (vectorised).
+
+    Shares are NaN when the scale names no agree or disagree points (NaN ``agree_min``).
+    """
     codes, keys = group_codes(df, group)
     G = len(keys)
     x = df[value].to_numpy(dtype=float)
@@ -119,13 +102,15 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, ci: str, n_boot
         se = sd / np.sqrt(n)
         agree = gsum(codes, (ok & (x0 >= agree_min)).astype(float), G) / n
         disagree = gsum(codes, (ok & (x0 <= disagree_max)).astype(float), G) / n
-        if ci == "t":
-            tq = per_distinct(lambda df: st.t.ppf(0.5 + level / 2, df), n - 1)
+        if ci_method == "t":
+            tq = per_distinct(lambda df: st.t.ppf(0.5 + confidence / 2, df), n - 1)
             lo, hi = mean - tq * se, mean + tq * se
-        elif ci == "bootstrap":
-            lo, hi = bootstrap_mean_ci(x, codes, G, n_boot=n_boot, seed=seed, level=level)
+        elif ci_method == "bootstrap":
+            lo, hi = bootstrap_mean_ci(x, codes, G, n_boot=n_boot, seed=seed, level=confidence)
         else:
-            raise ValueError("ci must be 't' or 'bootstrap'")
+            raise ValueError(f"ci_method must be 't' or 'bootstrap', not {ci_method!r}")
+        if np.isnan(agree_min) or np.isnan(disagree_max):  # a scale without agree/disagree points
+            agree = disagree = np.full(G, np.nan)
     grouped = codes >= 0
     med = pd.Series(df[value].to_numpy()[grouped]).groupby(codes[grouped]).median()
     median = np.full(G, np.nan)
@@ -141,67 +126,68 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, ci: str, n_boot
     return out
 
 
-def condition_means(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
-                    items: bool = False, ci: str = "t", n_boot: int = 2000, seed=None,
-                    level: float = 0.95, min_items: int | None = None, min_n: int = MIN_GROUP_SIZE,
+@doc
+def condition_means(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+                    scales: dict[str, Sequence[str]] | None = None, items: bool = False, ci_method: str = "t",
+                    n_boot: int = 2000, seed=None, confidence: float = 0.95, min_items: int | None = None,
+                    min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
                     codebook: Codebook | None = None) -> pd.DataFrame:
     """Mean, spread and agreement shares per group and condition (or item).
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    by : list of str, optional
-        Grouping columns, e.g. ``["wave", "leerlab"]``; empty/None for overall.
+    {data}
+    {by}
+    {scales}
     items : bool
         Describe each item (raw answers) instead of each condition's scale score.
-    ci : {"t", "bootstrap"}
+    ci_method : {"t", "bootstrap"}
         t-based interval (default) or seeded percentile bootstrap
         (:func:`~analyse.stats.bootstrap.bootstrap_mean_ci`, vectorised over
         resamples and groups).
     n_boot, seed : int
         Bootstrap resamples and seed.
-    level : float
-        Confidence level (0.95).
-    min_items : int, optional
-        Scale-score rule, see :func:`condition_scores`.
-    min_n : int
-        Groups with fewer valid scores get NaN estimates and a ``note``
-        (default :data:`analyse.stats._common.MIN_GROUP_SIZE` = 5).
+    {confidence}
+    {min_items}
+    {min_n}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition`` (and ``item``), ``n`` (valid scores),
+        The strata, ``condition`` (and ``item``), ``n`` (valid scores),
         ``n_missing`` (respondents without a score), ``mean, sd, se, ci_low,
         ci_high, median, share_agree, share_disagree, note``.
         ``share_agree`` is the share of scores at or above the lowest agree
-        point (4), ``share_disagree`` at or below the highest disagree point (2);
-        for items these are exactly the answers 4-5 and 1-2.
+        point of the codebook (4), ``share_disagree`` at or below the highest
+        disagree point (2); for items these are exactly the answers 4-5 and
+        1-2. Without such points (a frame of your own, or a codebook that
+        names none) the shares are NaN.
 
     Notes
     -----
-    .. math:: \\bar x \\pm t_{0.975,\\,n-1}\\, s/\\sqrt{n}, \\qquad
+    .. math:: \\bar x \\pm t_{(1+c)/2,\\,n-1}\\, s/\\sqrt{n}, \\qquad
               s^2 = \\frac{1}{n-1}\\sum (x_i-\\bar x)^2
 
-    A group of one respondent has NaN ``sd``; a group with zero variance has
-    ``sd = 0`` and a zero-width interval (noted). Validated against
-    ``scipy.stats.t.interval`` and pandas' ``std``.
+    with :math:`c` the ``confidence``. A group of one respondent has NaN
+    ``sd``; a group with zero variance has ``sd = 0`` and a zero-width
+    interval (noted). Validated against ``scipy.stats.t.interval`` and
+    pandas' ``std``.
 
     Examples
     --------
     >>> import analyse as an
-    >>> an.condition_means(an.sample.generate(), by=["leerlab"])  # doctest: +SKIP
+    >>> survey = an.sample.generate()
+    >>> means = an.condition_means(survey, by="leerlab")
+    >>> means.columns[:4].tolist()
+    ['wave', 'leerlab', 'condition', 'n']
     """
-    survey = as_survey(survey, codebook)
-    cb = survey.codebook
-    by = as_by(by)
-    if items:
-        df = survey.long()
-        group = by + ["condition", "item"]
-        value = "score"
-    else:
-        df = condition_scores(survey, min_items)
-        group = by + ["condition"]
-        value = "score"
-    return _describe(df, value, group, ci=ci, n_boot=n_boot, seed=seed, level=level, min_n=min_n,
-                     agree_min=min(cb.agree_points), disagree_max=max(cb.disagree_points))
+    d = as_data(data, scales=scales, codebook=codebook)
+    by = d.strata(by, pool_waves=pool_waves)
+    long = d.long_items(by) if items else d.long_scores(by, min_items)
+    group = by + ["condition"] + (["item"] if items else [])
+    agree_min, disagree_max = d.agree_points()
+    out = _describe(long, "score", group, ci_method=ci_method, n_boot=n_boot, seed=seed, confidence=confidence,
+                    min_n=min_n, agree_min=agree_min, disagree_max=disagree_max)
+    return add_note(out, d.pooled_note(by, pool_waves))

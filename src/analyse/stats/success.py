@@ -7,15 +7,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._docstrings import doc
 from ..codebook import Codebook
-from ..survey import META, Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, quiet
-from .scores import _describe, condition_means, required_items
+from ..errors import AnalyseError
+from ..survey import Survey
+from ._common import MIN_GROUP_SIZE, add_note, quiet
+from ._input import Data, as_data, required_items
+from .scores import _describe, condition_means
 
 __all__ = ["success_factors", "factor_scores"]
 
 
-def factor_scores(survey: Survey | pd.DataFrame, min_items: int | None = None, *,
+def factor_scores(data: Survey | pd.DataFrame, min_items: int | None = None, *,
                   codebook: Codebook | None = None) -> pd.DataFrame:
     """Score of every respondent on every success factor (long format).
 
@@ -24,48 +27,69 @@ def factor_scores(survey: Survey | pd.DataFrame, min_items: int | None = None, *
     applied to the factor's items (by default more than half: both items of a
     two-item factor, the one item of a one-item factor).
 
-    Returns the metadata columns, ``condition, success_factor, score, n_items``.
+    Returns every column that is not an item (for a Survey the metadata),
+    ``condition, success_factor, score, n_items``.
     """
-    survey = as_survey(survey, codebook)
-    sf = survey.codebook.success_factors
-    r = survey.responses
+    d = _with_codebook(data, codebook)
+    return _factor_long(d, [c for c in d.frame.columns if c not in d.item_condition], min_items)
+
+
+def _with_codebook(data, codebook) -> Data:
+    d = as_data(data, codebook=codebook)
+    if d.codebook is None or d.scales != {c: d.codebook.items_of(c) for c in d.codebook.condition_codes}:
+        raise AnalyseError("success factors map the codebook's statements: pass a Survey or a frame with the "
+                           "questionnaire's items (and codebook=), not scales= of your own")
+    return d
+
+
+def _factor_long(d: Data, columns: list[str], min_items) -> pd.DataFrame:
+    cb = d.codebook
+    sf = cb.success_factors
+    r = d.frame
+    columns = list(dict.fromkeys(columns))
     frames = []
     with quiet():
         for _, f in sf.iterrows():  # loop over the 15 factors of the codebook
             x = r[list(f["items"])].to_numpy(dtype=float)
             n = (~np.isnan(x)).sum(axis=1)
             s = np.where(n >= required_items(x.shape[1], min_items), np.nanmean(x, axis=1), np.nan)
-            part = r[META].copy()
+            part = r[columns].copy()
             part["condition"] = f["condition"]
             part["success_factor"] = f["code"]
             part["score"] = s
             part["n_items"] = n
             frames.append(part)
     out = pd.concat(frames, ignore_index=True)
-    out["condition"] = pd.Categorical(out["condition"], categories=survey.codebook.condition_codes, ordered=True)
+    out["condition"] = pd.Categorical(out["condition"], dtype=d.condition_dtype())
     out["success_factor"] = pd.Categorical(out["success_factor"], categories=sf["code"].tolist(), ordered=True)
     return out
 
 
-def success_factors(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = ("leerlab",), *,
+@doc
+def success_factors(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
                     min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, tol: float = 1e-9,
+                    confidence: float = 0.95, pool_waves: bool = False,
                     codebook: Codebook | None = None) -> pd.DataFrame:
     """Means per success factor, with the weakest condition(s) of each group and their pitfall.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    by : list of str
-        Grouping columns (default ``["leerlab"]``).
-    min_items, min_n
-        Scale-score rule and minimum group size.
+    {data}
+        Success factors map the codebook's statements: a Survey, or a frame
+        with the questionnaire's items.
+    {by}
+    {min_items}
+    {min_n}
     tol : float
         Conditions whose mean is within ``tol`` of the lowest are all weakest.
+    {confidence}
+    {pool_waves}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        One row per group x success factor: the ``by`` columns,
+        One row per group x success factor: the strata,
         ``condition, success_factor, factor_nl, factor_en, n, mean, sd,
         ci_low, ci_high, condition_mean, weakest`` (bool: the condition has
         the lowest mean of the group), ``pitfall_number, pitfall_nl,
@@ -82,16 +106,18 @@ def success_factors(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
     Examples
     --------
     >>> import analyse as an
-    >>> sf = an.success_factors(an.sample.generate(), by=["wave", "leerlab"])  # doctest: +SKIP
-    >>> sf[sf["weakest"]]                                                     # doctest: +SKIP
+    >>> sf = an.success_factors(an.sample.generate(), by="leerlab")
+    >>> sf.loc[sf["weakest"], ["wave", "leerlab", "condition"]].drop_duplicates().shape[1]
+    3
     """
-    survey = as_survey(survey, codebook)
-    cb = survey.codebook
-    by = as_by(by)
-    fs = factor_scores(survey, min_items)
-    d = _describe(fs, "score", by + ["condition", "success_factor"], ci="t", n_boot=0, seed=None, level=0.95,
-                  min_n=min_n, agree_min=min(cb.agree_points), disagree_max=max(cb.disagree_points))
-    cm = condition_means(survey, by, min_items=min_items, min_n=min_n)[by + ["condition", "mean"]]
+    data_ = _with_codebook(data, codebook)
+    cb = data_.codebook
+    by = data_.strata(by, pool_waves=pool_waves)
+    fs = _factor_long(data_, by, min_items)
+    agree_min, disagree_max = data_.agree_points()
+    d = _describe(fs, "score", by + ["condition", "success_factor"], confidence=confidence, min_n=min_n,
+                  agree_min=agree_min, disagree_max=disagree_max)
+    cm = condition_means(data_, by, min_items=min_items, min_n=min_n, pool_waves=True)[by + ["condition", "mean"]]
     cm = cm.rename(columns={"mean": "condition_mean"})
     if by:
         lowest = cm.groupby(by, observed=True)["condition_mean"].transform("min")
@@ -110,4 +136,4 @@ def success_factors(survey: Survey | pd.DataFrame, by: str | Sequence[str] | Non
     out["pitfall_en"] = cond.map(pit["en"]).to_numpy()
     cols = by + ["condition", "success_factor", "factor_nl", "factor_en", "n", "mean", "sd", "ci_low", "ci_high",
                  "condition_mean", "weakest", "pitfall_number", "pitfall_nl", "pitfall_en", "note"]
-    return out[cols]
+    return add_note(out[cols], data_.pooled_note(by, pool_waves))

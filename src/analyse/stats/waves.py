@@ -8,16 +8,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from .._docstrings import doc
 from ..codebook import Codebook
+from ..errors import AnalyseError
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, as_by, as_survey, group_codes, gsum, holm, per_distinct, quiet
+from ._common import MIN_GROUP_SIZE, group_codes, gsum, holm, per_distinct, quiet
+from ._input import as_data
 from .agreement import gap_table
-from .scores import condition_scores
 
 __all__ = ["wave_change", "paired_table"]
 
 
-def paired_table(df: pd.DataFrame, by: list[str], *, level: float = 0.95, min_n: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+def paired_table(df: pd.DataFrame, by: list[str], *, confidence: float = 0.95,
+                 min_n: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Paired comparison of ``score_to`` - ``score_from`` per ``by`` group (vectorised t; Wilcoxon per group).
 
     .. math:: t = \\bar d / (s_d/\\sqrt n),\\ \\nu = n - 1, \\qquad d_z = \\bar d / s_d
@@ -39,7 +42,7 @@ def paired_table(df: pd.DataFrame, by: list[str], *, level: float = 0.95, min_n:
         se = sd / np.sqrt(n)
         t = md / se
         p = 2 * st.t.sf(np.abs(t), n - 1)
-        tq = per_distinct(lambda df: st.t.ppf(0.5 + level / 2, df), n - 1)
+        tq = per_distinct(lambda df: st.t.ppf(0.5 + confidence / 2, df), n - 1)
     w_stat, w_p = _wilcoxon(d, c, G, n >= max(min_n, 2))
     out = keys.reset_index(drop=True).copy()
     out["n_paired"] = n.astype(np.int64)
@@ -103,26 +106,33 @@ def _wilcoxon(d: np.ndarray, codes: np.ndarray, G: int, test: np.ndarray) -> tup
     return stat, p
 
 
-def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
-                min_items: int | None = None, min_n: int = MIN_GROUP_SIZE, level: float = 0.95,
+@doc
+def wave_change(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+                scales: dict[str, Sequence[str]] | None = None, min_items: int | None = None,
+                min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95,
                 codebook: Codebook | None = None) -> pd.DataFrame:
     """Change of condition means between consecutive waves, per group and condition.
 
     Parameters
     ----------
-    survey : Survey or DataFrame
-    by : list of str, optional
-        Grouping columns (e.g. ``["leerlab"]``); ``wave`` must not be among them.
-    min_items, min_n, level
-        Scale-score rule; minimum group size; confidence level. A comparison
-        is ``paired`` when at least ``min_n`` respondents (same
-        ``respondent_id`` in the same group) have a score in both waves, and
-        ``independent`` otherwise.
+    {data}
+        The frame needs ``respondent_id`` and ``wave`` columns.
+    by : str or list of str, optional
+        Strata (e.g. ``"leerlab"``); ``wave`` is what is compared, so it is
+        not one of them.
+    {scales}
+    {min_items}
+    {min_n}
+        A comparison is ``paired`` when at least ``min_n`` respondents (same
+        ``respondent_id`` in the same stratum) have a score in both waves,
+        and ``independent`` otherwise.
+    {confidence}
+    {codebook}
 
     Returns
     -------
     DataFrame
-        The ``by`` columns, ``condition, wave_from, wave_to, design``
+        The strata, ``condition, wave_from, wave_to, design``
         (paired / independent), ``n_from, n_to`` (scores per wave),
         ``n_paired``, ``mean_from, mean_to`` (of the respondents used),
         ``diff`` (to - from), ``ci_low, ci_high``, ``effect`` and
@@ -142,13 +152,20 @@ def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
     Examples
     --------
     >>> import analyse as an
-    >>> an.wave_change(an.sample.generate(), by=["leerlab"])  # doctest: +SKIP
+    >>> ch = an.wave_change(an.sample.generate(), by="leerlab")
+    >>> ch[["leerlab", "condition", "wave_from", "wave_to", "design"]].head(2)
+      leerlab condition wave_from wave_to  design
+    0   Sport   ambitie         1       2  paired
+    1   Sport  belangen         1       2  paired
     """
-    survey = as_survey(survey, codebook)
-    by = as_by(by)
-    if "wave" in by:
-        raise ValueError("wave_change compares waves; leave 'wave' out of by=")
-    sc = condition_scores(survey, min_items)
+    d = as_data(data, scales=scales, codebook=codebook)
+    wave, rid = d.column("wave"), d.column("respondent_id")
+    by = d.strata(by, pool_waves=True, compare=[wave])
+    if wave in by:
+        raise AnalyseError("wave_change compares waves; leave 'wave' out of by=")
+    sc = d.long_scores([rid, wave, *by], min_items).rename(columns={rid: "respondent_id", wave: "wave"})
+    if not isinstance(sc["wave"].dtype, pd.CategoricalDtype):
+        sc["wave"] = pd.Categorical(sc["wave"].astype(str))
     waves = [w for w in sc["wave"].cat.categories if (sc["wave"] == w).any()]
     grp = by + ["condition"]
     frames = []
@@ -157,9 +174,9 @@ def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
         b = sc[sc["wave"] == w1]
         pair = a[["respondent_id"] + grp + ["score"]].merge(
             b[["respondent_id"] + grp + ["score"]], on=["respondent_id"] + grp, suffixes=("_from", "_to"))
-        pt = paired_table(pair, grp, level=level, min_n=min_n)
+        pt = paired_table(pair, grp, confidence=confidence, min_n=min_n)
         two = sc[sc["wave"].isin([w0, w1])].assign(wave=lambda d: d["wave"].astype(str))
-        it = gap_table(two, "wave", str(w1), str(w0), grp, min_n=min_n, level=level)
+        it = gap_table(two, "wave", str(w1), str(w0), grp, min_n=min_n, confidence=confidence)
         res = it.merge(pt, on=grp, how="left", suffixes=("", "_p"))
         res["n_paired"] = res["n_paired"].fillna(0).astype(np.int64)
         paired = (res["n_paired"] >= min_n).to_numpy()
@@ -186,9 +203,10 @@ def wave_change(survey: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
         out["note"] = np.where(paired, "", res["note"].to_numpy(dtype=object))
         frames.append(out)
     if not frames:
-        raise ValueError("wave_change needs at least two waves")
+        raise AnalyseError("wave_change needs at least two waves; these data have "
+                           f"{', '.join(map(str, waves)) or 'none'}")
     out = pd.concat(frames, ignore_index=True)
-    out["condition"] = pd.Categorical(out["condition"].astype(str), categories=survey.codebook.condition_codes, ordered=True)
+    out["condition"] = pd.Categorical(out["condition"].astype(str), dtype=d.condition_dtype())
     # One family per group and pair of waves: its five conditions, as in agreement().
     family = out[by + ["wave_from"]].astype(str).agg("|".join, axis=1) if by else out["wave_from"]
     out.insert(out.columns.get_loc("p") + 1, "p_holm", holm(out["p"], family))
