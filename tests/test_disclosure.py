@@ -58,7 +58,7 @@ def test_protection_hides_little_beyond_what_it_must(exposed, safe):
 
 
 def test_a_hidden_group_keeps_no_count_and_no_verdict(exposed, safe):
-    agreement = an.agreement(safe, within=["wave", "leerlab"])
+    agreement = an.agreement(safe, by=["wave", "leerlab"])
     sport = agreement[(agreement["wave"] == "1") & (agreement["leerlab"] == "Sport")
                       & agreement["note"].str.contains("disclosure control")]
     assert len(sport) and sport[["n_a", "n_b", "mean_a", "mean_b", "diff", "n"]].isna().all().all()
@@ -66,7 +66,7 @@ def test_a_hidden_group_keeps_no_count_and_no_verdict(exposed, safe):
 
 
 def test_pooled_waves_show_a_group_only_when_every_wave_shows_it(exposed, safe):
-    pooled = an.condition_means(safe, by=["leerlab", "partner"])
+    pooled = an.condition_means(safe, by=["leerlab", "partner"], pool_waves=True)
     per_wave = an.condition_means(safe, by=["wave", "leerlab", "partner"])
     hidden_somewhere = set(per_wave.loc[per_wave["mean"].isna(), "partner"].astype(str))
     assert set(pooled.loc[pooled["mean"].isna(), "partner"].astype(str)) == hidden_somewhere

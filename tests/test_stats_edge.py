@@ -110,8 +110,8 @@ def test_no_warnings_on_awkward_data():
         an.reliability(s, by=["partner"])
         an.item_statistics(s, by=["partner"])
         an.rwg(s, by=["partner"]); an.ad(s, by=["partner"], center="median")
-        an.icc(s, groups=["partner"])
-        an.krippendorff(s, by=["partner"], level="interval")
+        an.icc(s, between="partner")
+        an.krippendorff(s, by=["partner"], metric="interval")
         an.agreement(s)
         an.level_gaps(s)
         an.success_factors(s)
@@ -119,7 +119,7 @@ def test_no_warnings_on_awkward_data():
 
 def test_icc_single_group_is_nan():
     s = an.Survey(frame({i: [1, 2, 3, 4, 5, 4] for i in CB.items_of("proces")}, partners=("P1",)))
-    row = an.icc(s, groups=["partner"]).query("condition == 'proces'").iloc[0]
+    row = an.icc(s, between="partner").query("condition == 'proces'").iloc[0]
     assert row["n_groups"] == 1 and np.isnan(row["icc1"]) and row["note"] == "fewer than 2 groups"
 
 
@@ -131,7 +131,7 @@ def test_icc_hand_example():
     """
     x = [1, 3, 2, 4, 3, 5]  # alternating partners P1, P2
     s = an.Survey(frame({i: x for i in CB.items_of("proces")}))
-    row = an.icc(s, groups=["partner"]).query("condition == 'proces'").iloc[0]
+    row = an.icc(s, between="partner").query("condition == 'proces'").iloc[0]
     assert row["icc1"] == pytest.approx(5 / 8) and row["icc2"] == pytest.approx(5 / 6)
 
 
@@ -155,7 +155,7 @@ def test_verdict_reads_rwg_and_ad_against_published_cutoffs():
     from analyse.stats.agreement import ad_cutoff
 
     assert ad_cutoff(5) == pytest.approx(5 / 6) and ad_cutoff(4) == pytest.approx(4 / 6)
-    out = an.agreement(an.sample.generate(), within=["wave", "leerlab"])
+    out = an.agreement(an.sample.generate(), by="leerlab")
     ok_r, ok_a = out["rwg_j"] >= 0.70, out["ad_mean"] < 5 / 6
     expected = np.where(ok_r & ok_a, "agreement", np.where(~ok_r & ~ok_a, "no agreement", "mixed"))
     assert (out["verdict"] == expected).all()
@@ -168,10 +168,10 @@ def test_partner_a_is_the_vmbo_school():
     """Sides of het 8-tje and of the agreement table: vmbo (A) left, mbo (B) right, whatever the names."""
     s = an.sample.generate(respondents_per_group=2, waves=1, seed=3)
     vmbo = s.responses[s.responses["sector"] == "vmbo"].groupby("leerlab", observed=True)["partner"].first()
-    out = an.agreement(s, within=["leerlab"], min_n=2)
+    out = an.agreement(s, by="leerlab", min_n=2)
     for leerlab, school in vmbo.astype(str).items():
-        assert set(out.loc[out["leerlab"] == leerlab, "partner_a"]) == {school}
-    nodes = an.level_nodes(s, min_n=2)
+        assert set(out.loc[out["leerlab"] == leerlab, "a"]) == {school}
+    nodes = an.level_nodes(s, by="leerlab", min_n=2)
     assert set(nodes.loc[nodes["side"] == "A", "partner"].astype(str)) == set(vmbo.astype(str))
 
 
@@ -185,7 +185,7 @@ def test_icc2_with_equal_group_means_is_nan_whatever_the_row_order():
     r.loc[r["level"] == "bestuurlijk", items] = [[2.0, 3.0, 2.0, 3.0]]
     r.loc[r["level"] == "management", items] = [[4.0, 3.0, 4.0, 3.0]]
     for frame in (r, r.iloc[::-1]):
-        out = an.icc(an.Survey(frame), groups=["partner"], by=["leerlab"], min_n=2)
+        out = an.icc(an.Survey(frame), between="partner", by="leerlab", min_n=2)
         row = out[out["condition"] == "ambitie"]
         assert (row["msb"] == 0).all() and row["icc2"].isna().all()
         assert row["note"].str.contains("ICC(2) undefined", regex=False).all()

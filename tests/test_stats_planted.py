@@ -12,19 +12,19 @@ def survey():
 
 
 def test_groen_largest_partner_gap_on_belangen(survey):
-    ag = an.agreement(survey, within="leerlab")
+    ag = an.agreement(survey, by="leerlab", pool_waves=True)
     bel = ag[ag["condition"] == "belangen"].set_index("leerlab")
     gaps = bel["diff"].abs()
     assert gaps.idxmax() == "Groen"
     assert gaps["Groen"] > 1.0 and bel.loc["Groen", "welch_p_holm"] < 0.001
     # per wave as well
-    per_wave = an.agreement(survey, within=["wave", "leerlab"])
+    per_wave = an.agreement(survey, by=["wave", "leerlab"])
     for _, grp in per_wave[per_wave["condition"] == "belangen"].groupby("wave", observed=True):
         assert grp.loc[grp["diff"].abs().idxmax(), "leerlab"] == "Groen"
 
 
 def test_zorg_board_line_broken(survey):
-    g = an.level_gaps(survey)
+    g = an.level_gaps(survey, by="leerlab", pool_waves=True)
     flagged = g[g["flag"] == "board_line_broken"]
     zorg = flagged[flagged["leerlab"] == "Zorg"]
     assert set(zorg["condition"].astype(str)) >= {"ambitie", "organisatie"}
@@ -37,12 +37,12 @@ def test_zorg_board_line_broken(survey):
 
 
 def test_verkoop_highest_agreement_on_relatie(survey):
-    r = an.rwg(survey, by=["leerlab"])
+    r = an.rwg(survey, by=["leerlab"], pool_waves=True)
     rel = r[r["condition"] == "relatie"].set_index("leerlab")
     assert rel["rwg_j"].idxmax() == "Verkoop"
-    ad = an.ad(survey, by=["leerlab"])
+    ad = an.ad(survey, by=["leerlab"], pool_waves=True)
     assert ad[ad["condition"] == "relatie"].set_index("leerlab")["ad"].idxmin() == "Verkoop"
-    m = an.condition_means(survey, by=["leerlab"])
+    m = an.condition_means(survey, by=["leerlab"], pool_waves=True)
     assert m[m["condition"] == "relatie"].set_index("leerlab")["mean"].idxmax() == "Verkoop"
 
 

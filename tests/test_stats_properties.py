@@ -52,7 +52,7 @@ def test_row_order_does_not_matter(seed):
                lambda x: an.rwg(x, by=BY, min_n=2),
                lambda x: an.ad(x, by=BY, center="median", min_n=2),
                lambda x: an.reliability(x, by=["wave"], min_n=2),
-               lambda x: an.icc(x, groups=["partner"], by=BY, min_n=2),
+               lambda x: an.icc(x, between="partner", by=BY, min_n=2),
                lambda x: an.krippendorff(x, by=BY, min_n=2),
                lambda x: an.wave_change(x, by=["leerlab"], min_n=2)):
         pd.testing.assert_frame_equal(fn(s), fn(t), check_exact=False, rtol=1e-10, atol=1e-12)

@@ -36,25 +36,25 @@ def _merge(ours, ref, on):
 
 def test_rwg_ad_against_multilevel(survey):
     ref = pd.read_csv(REF / "r_agreement.csv")
-    r = _merge(an.rwg(survey, by=["leerlab"]), ref, ["leerlab", "condition"])
+    r = _merge(an.rwg(survey, by=["leerlab"], pool_waves=True), ref, ["leerlab", "condition"])
     assert (r["n_r"] == r["n"]).all()
     np.testing.assert_allclose(r["rwg_j"], r["rwg_j_r"], atol=TOL, rtol=0)
-    a = _merge(an.ad(survey, by=["leerlab"]), ref, ["leerlab", "condition"])
+    a = _merge(an.ad(survey, by=["leerlab"], pool_waves=True), ref, ["leerlab", "condition"])
     np.testing.assert_allclose(a["ad"], a["ad_mean"], atol=TOL, rtol=0)
-    a = _merge(an.ad(survey, by=["leerlab"], center="median"), ref, ["leerlab", "condition"])
+    a = _merge(an.ad(survey, by=["leerlab"], center="median", pool_waves=True), ref, ["leerlab", "condition"])
     np.testing.assert_allclose(a["ad"], a["ad_median"], atol=TOL, rtol=0)
 
 
 def test_icc_against_multilevel(survey):
     ref = pd.read_csv(REF / "r_icc.csv")
-    m = _merge(an.icc(survey, groups=["partner"], by=["leerlab"]), ref, ["leerlab", "condition"])
+    m = _merge(an.icc(survey, between="partner", by=["leerlab"], pool_waves=True), ref, ["leerlab", "condition"])
     np.testing.assert_allclose(m["icc1"], m["icc1_r"], atol=TOL, rtol=0)
     np.testing.assert_allclose(m["icc2"], m["icc2_r"], atol=TOL, rtol=0)
 
 
 def test_alpha_omega_against_psych(survey):
     ref = pd.read_csv(REF / "r_reliability.csv")
-    m = _merge(an.reliability(survey, by=["leerlab"]), ref, ["leerlab", "condition"])
+    m = _merge(an.reliability(survey, by=["leerlab"], pool_waves=True), ref, ["leerlab", "condition"])
     assert (m["n"] == m["n_r"]).all()
     np.testing.assert_allclose(m["alpha"], m["alpha_r"], atol=TOL, rtol=0)
     # both sides iterate principal axes to a change in communality < 1e-13
@@ -86,7 +86,7 @@ def test_omega_of_slow_and_heywood_groups_against_psych():
 
 def test_item_statistics_against_psych(survey):
     ref = pd.read_csv(REF / "r_items.csv")
-    m = _merge(an.item_statistics(survey, by=["leerlab"]), ref, ["leerlab", "condition", "item"])
+    m = _merge(an.item_statistics(survey, by=["leerlab"], pool_waves=True), ref, ["leerlab", "condition", "item"])
     np.testing.assert_allclose(m["r_drop"], m["r_drop_r"], atol=TOL, rtol=0)
     np.testing.assert_allclose(m["alpha_if_deleted"], m["alpha_if_deleted_r"], atol=TOL, rtol=0)
 

@@ -62,7 +62,7 @@ def test_condition_means_against_pandas_scipy(survey):
 
 
 def test_condition_means_items(survey):
-    m = an.condition_means(survey, items=True)
+    m = an.condition_means(survey, items=True, pool_waves=True)
     x = survey.responses["relatie_3"].dropna()
     row = m[m["item"] == "relatie_3"].iloc[0]
     assert row["mean"] == pytest.approx(x.mean(), abs=TOL)
@@ -71,8 +71,8 @@ def test_condition_means_items(survey):
 
 
 def test_bootstrap_seeded_and_close_to_t(survey):
-    a = an.condition_means(survey, by=["leerlab"], ci="bootstrap", n_boot=4000, seed=7)
-    b = an.condition_means(survey, by=["leerlab"], ci="bootstrap", n_boot=4000, seed=7)
+    a = an.condition_means(survey, by=["leerlab"], ci_method="bootstrap", n_boot=4000, seed=7)
+    b = an.condition_means(survey, by=["leerlab"], ci_method="bootstrap", n_boot=4000, seed=7)
     t = an.condition_means(survey, by=["leerlab"])
     pd.testing.assert_frame_equal(a, b)
     # the percentile interval of a mean of ~70 scores is close to the t interval
@@ -105,7 +105,7 @@ def test_bootstrap_interval_depends_only_on_its_own_group():
 
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
 def test_alpha_against_pingouin(survey, missing):
-    rel = an.reliability(survey, by=["leerlab"], missing=missing)
+    rel = an.reliability(survey, by=["leerlab"], missing=missing, pool_waves=True)
     r = survey.responses
     for _, row in rel.iterrows():
         x = r.loc[r.leerlab == row["leerlab"], survey.codebook.items_of(row["condition"])]
@@ -123,10 +123,10 @@ def test_alpha_against_pingouin(survey, missing):
 
 
 def test_alpha_total_scale_and_item_deleted(survey):
-    rel = an.reliability(survey, conditions=["all"])
+    rel = an.reliability(survey, conditions=["all"], pool_waves=True)
     x = survey.responses[survey.codebook.item_codes].dropna()
     assert rel["alpha"].iloc[0] == pytest.approx(pg.cronbach_alpha(x)[0], abs=TOL)
-    it = an.item_statistics(survey, by=["leerlab"])
+    it = an.item_statistics(survey, by=["leerlab"], pool_waves=True)
     r = survey.responses
     for _, row in it.sample(20, random_state=1).iterrows():
         items = survey.codebook.items_of(row["condition"])
@@ -169,7 +169,7 @@ def test_mwu_exact_branch():
 
 @pytest.mark.parametrize("level", ["ordinal", "interval"])
 def test_krippendorff_against_package(survey, level):
-    k = an.krippendorff(survey, by=["leerlab", "partner"], level=level,
+    k = an.krippendorff(survey, by=["leerlab", "partner"], metric=level, pool_waves=True,
                         conditions=survey.codebook.condition_codes + ["all"])
     r = survey.responses
     for _, row in k.iterrows():
@@ -184,7 +184,7 @@ def test_icc_against_pingouin_balanced():
     # balanced groups: Bliese's ICC(1) = pingouin ICC1, ICC(2) = ICC1k (one-way random)
     df = synthetic_responses(per_node=4, seed=9, missing=0.0)
     s = an.Survey(df)
-    ic = an.icc(s, groups=["level"], by=["leerlab", "partner", "wave"], min_n=2)
+    ic = an.icc(s, between="level", by=["leerlab", "partner", "wave"], min_n=2)
     sc = an.condition_scores(s)
     for _, row in ic.sample(15, random_state=2).iterrows():
         d = sc[(sc.leerlab == row["leerlab"]) & (sc.partner == row["partner"]) & (sc.wave == row["wave"])
@@ -201,7 +201,7 @@ def test_icc_k0_unbalanced():
     sc_frame = synthetic_responses(per_node=3, seed=5, missing=0.0)
     sc_frame = sc_frame.iloc[:-2]  # unbalance the last node
     s = an.Survey(sc_frame)
-    a = an.icc(s, groups=["level"], by=["wave", "leerlab", "partner"], k0=True, min_n=2)
+    a = an.icc(s, between="level", by=["wave", "leerlab", "partner"], k0=True, min_n=2)
     sc = an.condition_scores(s)
     row = a.iloc[-1]
     d = sc[(sc.wave == row["wave"]) & (sc.leerlab == row["leerlab"]) & (sc.partner == row["partner"])
@@ -264,13 +264,13 @@ def test_wave_change_paired_and_independent(survey):
 
 
 def test_success_factor_scores(survey):
-    sf = an.success_factors(survey, by=["leerlab"])
+    sf = an.success_factors(survey, by=["leerlab"], pool_waves=True)
     r = survey.responses
     row = sf[(sf.leerlab == "Zorg") & (sf.success_factor == "proces_c")].iloc[0]
     x = r.loc[r.leerlab == "Zorg", ["proces_4", "proces_5"]]
     f = x.mean(axis=1).where(x.notna().sum(axis=1) >= 2)
     assert row["mean"] == pytest.approx(f.mean(), abs=TOL) and row["n"] == f.notna().sum()
-    cm = an.condition_means(survey, by=["leerlab"])
+    cm = an.condition_means(survey, by=["leerlab"], pool_waves=True)
     for lab, grp in cm.groupby("leerlab", observed=True):
         weakest = grp.loc[grp["mean"].idxmin(), "condition"]
         got = sf[(sf.leerlab == lab) & sf.weakest]["condition"].astype(str).unique().tolist()

@@ -182,7 +182,8 @@ def condition_frame(keys: pd.DataFrame, cond, cols: dict, n, min_n: int, extra_n
 def add_note(out: pd.DataFrame, note: str) -> pd.DataFrame:
     """``out`` with ``note`` added to every row's ``note`` (nothing when empty)."""
     if note:
-        out["note"] = join_notes(out["note"].fillna("").to_numpy(dtype=object), np.full(len(out), note, dtype=object))
+        return out.assign(note=join_notes(out["note"].fillna("").to_numpy(dtype=object),
+                                          np.full(len(out), note, dtype=object)))
     return out
 
 
