@@ -8,7 +8,6 @@ R ``irr::kripp.alpha`` / ``DescTools::KrippAlpha`` and a doctest of the
 ``krippendorff`` package. Every comparison with the package is to 1e-9.
 """
 
-import importlib
 
 import krippendorff as kr
 import numpy as np
@@ -112,8 +111,8 @@ def test_non_consecutive_values_change_interval_and_ratio():
         assert (np.max(np.abs(a - b)) > 1e-3) == changes, metric
 
 
-def test_unobserved_values_count_for_ordinal_only():
-    """An unused scale point between used ones has n_g = 0: no effect on any metric; padding units neither."""
+def test_empty_padding_units_change_nothing():
+    """Units nobody answered (padding to a common number of units) have no pairable values: alpha is unchanged."""
     values = np.arange(1, 6)
     counts = counts_of([WORKED], values)
     wider = np.concatenate([counts, np.zeros((1, 3, 5))], axis=1)  # three empty units
@@ -157,18 +156,3 @@ def test_unknown_metric_lists_the_four():
 def test_shape_mismatch_raises():
     with pytest.raises(ValueError, match="shape"):
         alpha_from_counts(np.zeros((2, 3, 4)), np.arange(1, 6), "interval")
-
-
-@pytest.mark.parametrize("metric", ["ordinal", "interval"])
-def test_same_numbers_as_agreement_kernel(metric):
-    """Ordinal and interval repeat the operations of the kernel in agreement.py, so the numbers are identical."""
-    agreement = importlib.import_module("analyse.stats.agreement")  # the package re-exports a function of that name
-    old = getattr(agreement, "_kripp_alpha", None)
-    if old is None or old is alpha_from_counts:
-        pytest.skip("agreement.py has no separate kernel any more")
-    values = np.arange(1, 6)
-    counts = counts_of(_random_groups(seed=2, n_groups=30, values=values), values)
-    a_old, n_old = old(counts, values, metric)
-    a_new, n_new = alpha_from_counts(counts, values, metric)
-    np.testing.assert_array_equal(a_new, a_old)
-    np.testing.assert_array_equal(n_new, n_old)

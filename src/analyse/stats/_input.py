@@ -32,7 +32,7 @@ RESULT_COLUMNS = frozenset({
     "share_agree", "share_disagree", "note", "missing", "k", "alpha", "omega", "r_drop", "alpha_if_deleted",
     "mean_var", "rwg_j", "center", "ad", "n_groups", "msb", "msw", "icc1", "icc2", "n_pairable", "metric",
     "a", "b", "n_a", "n_b", "mean_a", "mean_b", "diff", "hedges_g", "welch_t", "welch_df", "welch_p",
-    "welch_p_holm", "mwu_u", "mwu_p", "mwu_p_holm", "rwg_j", "ad_mean", "ad_median", "kripp_ordinal",
+    "welch_p_holm", "mwu_u", "mwu_p", "mwu_p_holm", "ad_mean", "ad_median", "kripp_ordinal",
     "kripp_interval", "verdict", "side", "kind", "partner_a", "partner_b", "level_a", "level_b", "p_holm",
     "kw_h", "kw_df", "kw_p", "flag", "wave_from", "wave_to", "design", "n_from", "n_to", "n_paired",
     "mean_from", "mean_to", "effect", "effect_type", "t", "df", "p", "np_test", "np_stat", "np_p",
