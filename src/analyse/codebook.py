@@ -138,11 +138,11 @@ class Codebook:
 
     @property
     def agree_points(self) -> list[float]:
-        return [float(p) for p in self.raw["scale"]["agree"]]
+        return [float(p) for p in self.raw["scale"].get("agree", [])]
 
     @property
     def disagree_points(self) -> list[float]:
-        return [float(p) for p in self.raw["scale"]["disagree"]]
+        return [float(p) for p in self.raw["scale"].get("disagree", [])]
 
     def point_labels(self, lang: str = "nl") -> list[str]:
         return list(self.raw["scale"]["point_labels"][_lang(lang)])

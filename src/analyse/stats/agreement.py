@@ -281,7 +281,7 @@ def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", b
     >>> i[["wave", "leerlab", "condition", "n_groups"]].head(2)
       wave leerlab condition  n_groups
     0    1   Sport   ambitie         2
-    1    1   Groen   ambitie         2
+    1    1   Sport  belangen         2
     """
     d = as_data(data, scales=scales, codebook=codebook)
     groups = [d.column(g) for g in ([between] if isinstance(between, str) else list(between))]
@@ -507,8 +507,8 @@ def label_sides(frame: pd.DataFrame, strata: list[str], between: str, values: Se
     name; for any other column its own order (categories, or sorted values).
     Returns the side of each row and the table ``strata, between, side``.
     """
-    cols = strata + [between]
-    codes, keys = group_codes(frame, cols)
+    strata = [c for c in strata if c != between]
+    codes, keys = group_codes(frame, strata + [between])
     keys = keys.reset_index(drop=True)
     if values is not None:
         rank = {v: i for i, v in enumerate(values)}
@@ -550,19 +550,19 @@ def _pairwise(d: Data, by: list[str], between: str, a=None, b=None, *, min_items
     frames = []
     n_sides = int(table["side"].max()) + 1 if len(table) else 0
     for i, j in combinations(range(max(n_sides, 2)), 2):
-        if values is None and j >= n_sides:
-            continue
         part = gap_table(long, "_side", i, j, by + ["condition"], min_n=min_n, confidence=confidence)
         for col, k in (("a", i), ("b", j)):
             named = table.loc[table["side"] == k, by + [between]].rename(columns={between: col})
             part = part.merge(named, on=by, how="left") if by else part.assign(**{col: named[col].iloc[0]
                                                                                   if len(named) else None})
-        if values is None:
-            part = part[part["b"].notna() & part["a"].notna()]
+        if values is None and j > 1:  # a stratum without a third value has no such pair
+            part = part[part["b"].notna()]
+        elif values is None:  # a stratum with one value only keeps its row, and says why it is empty
+            alone = part["b"].isna().to_numpy()
+            part["note"] = join_notes(part["note"].to_numpy(dtype=object),
+                                      np.where(alone, f"one value of {between} only: nothing to compare", ""))
         part["_pair"] = i * n_sides + j
         frames.append(part)
-    if not frames:
-        raise ValueError(f"{between} has fewer than two values to compare")
     out = pd.concat(frames, ignore_index=True).sort_values(by + ["condition", "_pair"], kind="mergesort")
     for col in ("a", "b"):
         out[col] = out[col].astype(object).map(_text)

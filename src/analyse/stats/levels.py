@@ -38,7 +38,12 @@ def _sided_scores(d: Data, by: list[str], min_items) -> pd.DataFrame:
 
 def _eight(data, by, pool_waves, codebook) -> tuple[Data, list[str]]:
     d = as_data(data, codebook=codebook)
-    return d, [c for c in d.strata(by, pool_waves=pool_waves) if c not in ("partner", "level")]
+    return d, d.strata(by, pool_waves=pool_waves)
+
+
+def _cols(*parts) -> list[str]:
+    """Column lists joined without repeats: a stratum may be a column het 8-tje uses itself."""
+    return list(dict.fromkeys(c for p in parts for c in ([p] if isinstance(p, str) else p)))
 
 
 @doc
@@ -79,7 +84,7 @@ def level_nodes(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
     d, by = _eight(data, by, pool_waves, codebook)
     sc = _sided_scores(d, by, min_items)
     agree_min, disagree_max = d.agree_points()
-    out = _describe(sc, "score", by + ["side", "partner", "level", "condition"], confidence=confidence,
+    out = _describe(sc, "score", _cols(by, "side", "partner", "level", "condition"), confidence=confidence,
                     min_n=min_n, agree_min=agree_min, disagree_max=disagree_max)
     return add_note(out, d.pooled_note(by, pool_waves))
 
@@ -94,9 +99,9 @@ def kruskal_levels(scores: pd.DataFrame, group: list[str], between: str = "level
     :func:`scipy.stats.kruskal`. Returns ``group`` columns, ``kw_h``, ``kw_df``, ``kw_p``.
     """
     # A respondent without a level (or group) belongs to no cell being compared.
-    df = scores[scores["score"].notna() & scores[group + [between]].notna().all(axis=1)]
+    df = scores[scores["score"].notna() & scores[_cols(group, between)].notna().all(axis=1)]
     codes, keys = group_codes(df, group)
-    cell, _ = group_codes(df, group + [between])
+    cell, _ = group_codes(df, _cols(group, between))
     G = len(keys)
     x = df["score"].to_numpy()
     rank = pd.Series(x).groupby(codes).rank(method="average").to_numpy()
@@ -187,14 +192,15 @@ def level_gaps(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = Non
     """
     d, by = _eight(data, by, pool_waves, codebook)
     sc = _sided_scores(d, by, min_items)
-    names = sc[by + ["side", "partner"]].drop_duplicates()
-    sides = sorted(sc["side"].unique())
+    names = sc[_cols(by, "side", "partner")].drop_duplicates()
+    sides = sorted(set(sc["side"]) | {"A", "B"})  # A vs B even where a stratum has one school: no rows, right columns
     # horizontal: every pair of sides (A vs B) at each level
     parts = []
     for sa, sb in combinations(sides, 2):
-        h = gap_table(sc, "side", sa, sb, by + ["condition", "level"], min_n=min_n, confidence=confidence)
+        h = gap_table(sc, "side", sa, sb, _cols(by, "condition", "level"), min_n=min_n, confidence=confidence)
         for s, col in ((sa, "partner_a"), (sb, "partner_b")):
-            named = names[names["side"] == s].drop(columns="side").rename(columns={"partner": col})
+            named = names[names["side"] == s].drop(columns="side")
+            named = named.assign(**{col: named["partner"]})[_cols(by, col)]
             h = h.merge(named, on=by, how="left") if by else h.assign(**{col: named[col].iloc[0]})
         parts.append(h[h["partner_a"].notna() & h["partner_b"].notna()])
     h = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*by, "condition", "level"])
@@ -205,16 +211,17 @@ def level_gaps(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = Non
     # vertical: pairs of levels within each partner
     parts = []
     for la, lb in combinations([str(v) for v in sc["level"].cat.categories], 2):
-        v = gap_table(sc, "level", la, lb, by + ["condition", "side", "partner"], min_n=min_n, confidence=confidence)
+        v = gap_table(sc, "level", la, lb, _cols(by, "condition", "side", "partner"), min_n=min_n,
+                      confidence=confidence)
         v["level_a"], v["level_b"] = la, lb
         parts.append(v)
     v = pd.concat(parts, ignore_index=True)
     v["kind"] = "vertical"
     v["partner_a"] = v["partner"].astype(str)
     v["partner_b"] = v["partner"].astype(str)
-    v["p_holm"] = holm(v["mwu_p"], _family(v, by + ["condition", "partner"]))
-    kw = kruskal_levels(sc, by + ["condition", "partner"])
-    v = v.merge(kw, on=by + ["condition", "partner"], how="left")
+    v["p_holm"] = holm(v["mwu_p"], _family(v, _cols(by, "condition", "partner")))
+    kw = kruskal_levels(sc, _cols(by, "condition", "partner"))
+    v = v.merge(kw, on=_cols(by, "condition", "partner"), how="left")
     h["partner_a"] = h["partner_a"].astype(str)
     h["partner_b"] = h["partner_b"].astype(str)
     cols = by + ["condition", "kind", "partner_a", "level_a", "partner_b", "level_b", "n_a", "n_b", "mean_a",

@@ -410,8 +410,8 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
     >>> rel = an.reliability(an.sample.generate(), pool_waves=True)
     >>> rel[["condition", "n", "k"]].head(2)
       condition    n  k
-    0   ambitie  ...  4
-    1  belangen  ...  5
+    0   ambitie  265  4
+    1  belangen  268  4
     """
     d = as_data(data, scales=scales, codebook=codebook)
     by = d.strata(by, pool_waves=pool_waves)
@@ -493,9 +493,9 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
     >>> import analyse as an
     >>> items = an.item_statistics(an.sample.generate(), pool_waves=True)
     >>> items[["condition", "item"]].head(2)
-      condition item
-    0   ambitie  a1
-    1   ambitie  a2
+      condition       item
+    0   ambitie  ambitie_1
+    1   ambitie  ambitie_2
     """
     d = as_data(data, scales=scales, codebook=codebook)
     by = d.strata(by, pool_waves=pool_waves)

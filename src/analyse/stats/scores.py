@@ -73,7 +73,7 @@ def condition_scores(data: Survey | pd.DataFrame, min_items: int | None = None, 
     >>> scores[["condition", "score"]].head(2)
       condition  score
     0   ambitie   3.75
-    1  belangen   4.00
+    1  belangen   3.00
     """
     d = as_data(data, scales=scales, codebook=codebook)
     return d.long_scores([c for c in d.frame.columns if c not in d.item_condition], min_items)

@@ -29,6 +29,15 @@ def factor_scores(data: Survey | pd.DataFrame, min_items: int | None = None, *,
 
     Returns every column that is not an item (for a Survey the metadata),
     ``condition, success_factor, score, n_items``.
+
+    Examples
+    --------
+    >>> import analyse as an
+    >>> f = an.factor_scores(an.sample.generate())
+    >>> f[["condition", "success_factor", "n_items"]].head(2)
+      condition success_factor  n_items
+    0   ambitie      ambitie_a        2
+    1   ambitie      ambitie_a        2
     """
     d = _with_codebook(data, codebook)
     return _factor_long(d, [c for c in d.frame.columns if c not in d.item_condition], min_items)

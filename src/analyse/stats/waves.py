@@ -172,8 +172,8 @@ def wave_change(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
     for w0, w1 in zip(waves[:-1], waves[1:]):
         a = sc[sc["wave"] == w0]
         b = sc[sc["wave"] == w1]
-        pair = a[["respondent_id"] + grp + ["score"]].merge(
-            b[["respondent_id"] + grp + ["score"]], on=["respondent_id"] + grp, suffixes=("_from", "_to"))
+        key = list(dict.fromkeys(["respondent_id", *grp]))
+        pair = a[key + ["score"]].merge(b[key + ["score"]], on=key, suffixes=("_from", "_to"))
         pt = paired_table(pair, grp, confidence=confidence, min_n=min_n)
         two = sc[sc["wave"].isin([w0, w1])].assign(wave=lambda d: d["wave"].astype(str))
         it = gap_table(two, "wave", str(w1), str(w0), grp, min_n=min_n, confidence=confidence)
