@@ -139,6 +139,10 @@ def test_a_plain_frame_with_scales_and_its_own_strata():
     q = df.loc[df["team"] == "a", "q1"]
     single = r[(r["team"] == "a") & (r["condition"] == "q1 alone")].iloc[0]
     assert single["rwg_j"] == pytest.approx(max(0.0, 1 - q.var() / 2), abs=1e-12)
+    k = an.krippendorff(df, scales=scales, metric="nominal")  # values observed: the domain
+    assert k["n"].tolist() == [60, 60]
+    with pytest.raises(AnalyseError, match=r"column 'q1', row 0: 7 is not one of the answer options 1, 2, 3, 4, 5"):
+        an.krippendorff(df.assign(q1=df["q1"].where(df.index != 0, 7.0)), scales=scales, n_options=5)
     with pytest.raises(AnalyseError, match=r"column 'q9'"):
         an.reliability(df, scales={"x": ["q1", "q9"]})
     with pytest.raises(AnalyseError, match=r"row 1: value 'vijf' is not a number"):

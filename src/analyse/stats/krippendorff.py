@@ -26,6 +26,7 @@ import pandas as pd
 
 from .._docstrings import doc
 from ..codebook import Codebook
+from ..errors import AnalyseError
 from ..survey import Survey
 from ._common import MIN_GROUP_SIZE, add_note, condition_frame, group_codes, gsum, quiet, stack_conditions
 from ._input import as_data
@@ -221,8 +222,13 @@ def krippendorff(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = N
         # The index of each answer among the scale points; whole consecutive points by subtraction.
         vi = (np.clip(x - values[0], -1, V).astype(np.int64) if consecutive
               else np.minimum(np.searchsorted(values, x), max(V - 1, 0)))
-        ok = ~blank & (codes[:, None] >= 0) & (vi >= 0) & (vi < V)
-        ok &= values[np.clip(vi, 0, max(V - 1, 0))] == x if V else False
+        on_scale = (vi >= 0) & (vi < V) & (values[np.clip(vi, 0, max(V - 1, 0))] == x) if V else ~blank & False
+        off = ~blank & ~on_scale
+        if off.any():  # an answer the value domain does not hold would silently drop out of alpha
+            row, col = np.argwhere(off)[0]
+            raise AnalyseError(f"column {items[col]!r}, row {row}: {x[row, col]:g} is not one of the answer options "
+                               f"{', '.join(f'{v:g}' for v in values)}; pass n_options= or recode the answers")
+        ok = ~blank & (codes[:, None] >= 0) & on_scale
         flat = (codes[:, None] * U + np.arange(U)[None, :]) * V + vi
         counts = np.bincount(flat[ok], minlength=G * U * V).reshape(G, U, V).astype(float)
         alpha, npair = alpha_from_counts(counts, values, metric)
