@@ -10,6 +10,7 @@ also blank the groups its disclosure plan hides.
 
 from ..disclosure import protected
 from . import agreement as _agreement
+from . import counts as _counts
 from . import krippendorff as _krippendorff
 from . import levels as _levels
 from . import reliability as _reliability
@@ -33,6 +34,7 @@ level_nodes = protected(_levels.level_nodes)
 level_gaps = protected(_levels.level_gaps)
 wave_change = protected(_waves.wave_change)
 success_factors = protected(_success.success_factors)
+likert_counts = protected(_counts.likert_counts)
 
 __all__: list[str] = [
     "MIN_GROUP_SIZE",
@@ -51,4 +53,5 @@ __all__: list[str] = [
     "wave_change",
     "factor_scores",
     "success_factors",
+    "likert_counts",
 ]
