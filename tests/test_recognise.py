@@ -144,7 +144,7 @@ def test_open_question_naming_a_role_word_is_not_taken(tmp_path, codebook):
     frame.to_csv(path, index=False)
     s = an.load(path)
     assert s.responses["partner"].astype(str).unique().tolist() == ["School A", "School B"]
-    assert "Wat zou je de organisatie willen meegeven?" in s.report().files[0].ignored
+    assert "Wat zou je de organisatie willen meegeven?" in dict(s.report().files[0].extra)  # kept as an extra column
 
 
 # ---------------------------------------------------------------- what the form does not ask
@@ -291,4 +291,4 @@ def test_huge_answer_is_looked_at_in_part(tmp_path, codebook):
     path = tmp_path / "x.csv"
     frame.to_csv(path, index=False)
     s = an.load(path)  # the role tests read the first 500 characters of an answer
-    assert "Wat wil je de organisatie nog meegeven?" in s.report().files[0].ignored
+    assert "Wat wil je de organisatie nog meegeven?" in dict(s.report().files[0].extra)  # kept as an extra column

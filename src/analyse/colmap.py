@@ -179,6 +179,8 @@ def _meaning(r) -> str:
         return r.what
     if r.kind == "comment":
         return f"comment_{r.what}"
+    if r.kind == "extra":
+        return "ignore"  # written commented out: uncommented, it drops the column
     return r.kind  # personal, ignore
 
 
@@ -204,7 +206,8 @@ def _entries(recognised: list, lang: str) -> dict[str, tuple[str, str, str, bool
             out[key] = (r.header, "comment", "open vraag na de stellingen van elke conditie" if lang == "nl" else
                         "the open question after each condition's statements", False)
         elif len(meanings) == 1:
-            out[key] = (r.header, meanings.pop(), why, r.kind == "ignore" and not r.how)
+            out[key] = (r.header, meanings.pop(), why,
+                        r.kind == "extra" or (r.kind == "ignore" and r.how in ("", "empty")))
         else:
             out[key] = (r.header, None, "", False)
     return out

@@ -84,14 +84,17 @@ def _say(text, lang: str) -> str:
 class Recognised:
     """What one column of a file was taken to be, and why.
 
-    ``kind`` is ``item``, ``meta``, ``comment``, ``personal`` or ``ignore``;
-    ``what`` the item code, metadata role or condition; ``how`` one of
+    ``kind`` is ``item``, ``meta``, ``comment``, ``personal``, ``extra`` (not
+    recognised, kept in ``Survey.responses`` as an extra column) or
+    ``ignore``; ``what`` the item code, metadata role, condition or (extra)
+    the column's name in ``Survey.responses``; ``how`` one of
     ``map`` (the column map or ``columns=``), ``name`` (the header is a known
     name), ``question`` (words of the question text), ``answers`` (the
     column's distinct answers), ``question+answers``, ``similarity`` (a
-    statement matched fuzzily), ``platform`` (the platform's own bookkeeping)
-    or ``content`` (cells holding e-mail or IP addresses); ``evidence`` says
-    it in a sentence.
+    statement matched fuzzily), ``platform`` (the platform's own bookkeeping),
+    ``content`` (cells holding e-mail or IP addresses), ``empty`` (not
+    recognised and blank in every row: dropped) or empty (not recognised);
+    ``evidence`` says it in a sentence.
     """
 
     header: str
@@ -137,8 +140,19 @@ class FileReport:
         return [r.header for r in self._of("personal")]
 
     @property
+    def extra(self) -> list[tuple[str, str]]:
+        """(header, column name in ``Survey.responses``) of the columns kept as extra columns."""
+        return [(r.header, r.what) for r in self._of("extra")]
+
+    @property
+    def empty(self) -> list[str]:
+        """Columns not recognised and blank in every row: dropped."""
+        return [r.header for r in self._of("ignore") if r.how == "empty"]
+
+    @property
     def ignored(self) -> list[str]:
-        return [r.header for r in self._of("ignore")]
+        """Columns dropped: mapped away (``ignore``), platform bookkeeping, the other scale of a dual-scale array."""
+        return [r.header for r in self._of("ignore") if r.how != "empty"]
 
 
 @dataclass
@@ -180,6 +194,12 @@ class LoadReport:
             if f.personal:
                 lines.append(f"  {'persoonsgegevens verwijderd (kolommen)' if nl else 'personal data dropped (columns)'}: "
                              + ", ".join(repr(p) for p in f.personal))
+            if f.extra:
+                lines.append(f"  {'extra kolommen bewaard (te gebruiken in by=)' if nl else 'extra columns kept (usable in by=)'}: "
+                             + ", ".join(repr(h) if h.strip() == c else f"{h!r} -> {c!r}" for h, c in f.extra))
+            if f.empty:
+                lines.append(f"  {'lege kolommen weggelaten' if nl else 'empty columns dropped'}: "
+                             + ", ".join(repr(p) for p in f.empty))
             if f.ignored:
                 lines.append(f"  {'kolommen genegeerd' if nl else 'columns ignored'}: " + ", ".join(repr(p) for p in f.ignored))
             lines.extend(f"  {'let op' if nl else 'note'}: {_say(n, lang)}" for n in f.notes)

@@ -23,6 +23,17 @@ Rules (also in the README):
   levels or leerlabs is excluded (``ambiguous_level``), never guessed.
   Personal-data columns (names, e-mail, IP) are dropped and listed by name
   only, as are columns whose cells look like e-mail or IP addresses.
+* Every other column with a header (a cohort question, a free-text field)
+  is kept in ``Survey.responses`` after the items, under its header text
+  (stripped), to group by: numbers (number cells, or texts such as ``2023``
+  or ``3,5``; not ``0612``) as float, anything else as text with e-mail
+  addresses, phone numbers and IP addresses replaced. A column blank in every
+  row is dropped, and listed. A header already taken (a metadata column, an
+  item code, ``comment_<condition>``, ``condition``, ``item``, ``score``,
+  ``n``, ``note``, or an earlier extra column) gets ``_2``, ``_3``, ...,
+  noted in the report. Columns mapped to ``ignore``, platform bookkeeping
+  (times, status, progress) and personal data are never kept. A column of
+  one file only is blank (NaN) in the rows of the others.
 * A file without a leerlab, partner or level column loads; the report says
   which analyses need the missing column.
 * A wave column of dates (Excel dates, ISO, Dutch day-first, "12 maart
@@ -60,10 +71,12 @@ import pandas as pd
 from .cells import (
     Columns,
     Vocabulary,
+    as_text,
     cell_text,
     coded,
     comment_text,
     has_address,
+    is_blank,
     one_of,
     redact,
     redact_text,
@@ -83,6 +96,7 @@ from .load_report import (
     FileReport,
     LoadReport,
     Note,
+    Recognised,
 )
 from .reading import (
     DEFAULT_MAX_XLSX_BYTES,
@@ -94,12 +108,17 @@ from .reading import (
     read_table,
 )
 from .recognise import Recognition, recognise
-from .survey import META, Survey
+from .survey import META, RESERVED, Survey, extra_name
+from .writing import unescape_csv_text
 
 R = REASON_CODES
 
 __all__ = ["load"]
 
+#: The loader's own columns of a file's rows, dropped before the Survey is made.
+_OWN_COLUMNS = ["_file", "_row", "_id_column"]
+#: A text that is a number (a decimal comma read as a point); a leading zero makes it a code, not a number.
+_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:[.,][0-9]+)?")
 _WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z]?)", re.IGNORECASE)
 
 
@@ -185,6 +204,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     parts = [_load_file(path, cb, column_map.for_file(path), waves[i], i + 1, **options)
              for i, path in enumerate(files)]
 
+    # An extra column of one file only is blank (NaN) in the rows of the others: concat aligns them by name.
     responses = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
     comments = pd.concat([p[1] for p in parts], ignore_index=True)
     excluded = [p[2] for p in parts]
@@ -220,6 +240,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         excluded_df[col] = redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
+    responses = responses.drop(columns=_OWN_COLUMNS)
     survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
     if not len(survey.responses):
         raise SurveyError("no usable respondent in " + ", ".join(str(f) for f in files)
@@ -315,8 +336,10 @@ def _load_recognised(rec: Recognition, first: RawTable, path: Path, cb: Codebook
     cols = cols.head(last)
     rep.rows_read = last
     rep.layout = layout(rec.headers, t, rows, cb)
-    if rep.layout == "canonical (analyse)" and t.kind == "csv":
+    ours = rep.layout == "canonical (analyse)" and t.kind == "csv"
+    if ours:
         cols = unescaped(cols)  # a CSV we wrote (Survey.to_csv): undo its escape in every text cell
+    _name_extras(rec, cols, cb, rep, unescape=ours)
     rep.recognised = [rec.columns[j] for j in sorted(rec.columns)]
     rep.constants = dict(file_map.metadata)
     _note_missing_roles(rec, file_map, rep)
@@ -326,6 +349,33 @@ def _load_recognised(rec: Recognition, first: RawTable, path: Path, cb: Codebook
                                           position, rep, unfinished)
     rep.kept = len(frame)
     return frame, comments, excluded, rep
+
+
+def _name_extras(rec: Recognition, cols: Columns, cb: Codebook, rep: FileReport, unescape: bool) -> None:
+    """Name the columns kept as extra columns; a column blank in every row is dropped instead.
+
+    The name is the header text, stripped; a name already taken (a metadata
+    column, an item code, ``comment_<condition>``, a name analyse gives
+    columns of its own such as ``score``, or an extra column before it) gets
+    ``_2``, ``_3``, ... (:func:`analyse.survey.extra_name`), noted in the report.
+    """
+    taken = [*META, *cb.item_codes, *RESERVED, *(f"comment_{c}" for c in cb.condition_codes), *_OWN_COLUMNS]
+    for j in sorted(rec.of("extra")):
+        r = rec.columns[j]
+        if cols.blank(j).all():
+            rec.columns[j] = Recognised(r.header, "ignore", "", "empty",
+                                        Note("not recognised, and blank in every row: dropped",
+                                             "niet herkend, en leeg in elke rij: weggelaten"))
+            continue
+        header = unescape_csv_text(r.header) if unescape else r.header  # our CSV escapes its headers too
+        name = extra_name(header, taken)
+        taken.append(name)
+        if name != header.strip():
+            rep.notes.append(Note(f"column {r.header!r} is kept as extra column {name!r}: its name is taken by "
+                                  "another column",
+                                  f"kolom {r.header!r} is bewaard als extra kolom {name!r}: de naam is al van een "
+                                  "andere kolom"))
+        rec.columns[j] = Recognised(r.header, "extra", name, r.how, r.evidence)
 
 
 def _note_missing_roles(rec: Recognition, file_map: FileMap, rep: FileReport) -> None:
@@ -359,19 +409,63 @@ def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: Fi
     # the text of its formula, so it is told by type, cell by cell, in the rare workbook that has one.
     if rec.table.formula_cells:
         for j, r in rec.columns.items():
-            if r.kind != "ignore":
+            if r.kind not in ("ignore", "extra"):  # an extra column's formula is blank, not a problem
                 reasons[[type(v) is FormulaCell for v in cols.columns[j]], j] = R["formula"]
     bad, excluded = _exclusions(cols, reasons, empty, scores, headers, cb, file, rows)
 
     keep = ~bad
+    extra = {r.what: _extra_values(cols, j, keep, rep, headers[j])
+             for j, r in sorted(rec.columns.items()) if r.kind == "extra"}
     out = pd.concat([pd.DataFrame(np.column_stack([meta[m] for m in META])[keep], columns=META),
-                     pd.DataFrame(scores[keep], columns=cb.item_codes)], axis=1)
+                     pd.DataFrame(scores[keep], columns=cb.item_codes),
+                     *([pd.DataFrame(extra)] if extra else [])], axis=1)
     out["_file"] = file
     out["_row"] = rows[keep]
     out["_id_column"] = headers[roles["respondent_id"]] if "respondent_id" in roles else \
         headers[roles["id_generic"]] if "id_generic" in roles else ""
     comments = _comments(cols, keep, list(rec.of("comment").items()), out, file, rep)
     return out, comments, excluded
+
+
+def _extra_values(cols: Columns, j: int, keep: np.ndarray, rep: FileReport, header: str) -> np.ndarray:
+    """An extra column's values in the kept rows: float when every answer is a number, else redacted text.
+
+    Per distinct answer: a number cell, or a text that is a plain number
+    (``2023``, ``-1,5``; not ``0612``: a leading zero makes a code), is a
+    number; text goes through :func:`analyse.cells.redact_text` (e-mail
+    addresses, phone numbers and IP addresses replaced; counted in the
+    report, never shown). A formula without a saved value is blank.
+    """
+    codes, uniques = cols.factor(j)
+    # An Arrow column's distinct values may include cells of the header rows: only those in data rows count.
+    used = np.zeros(len(uniques), dtype=bool)
+    used[codes[codes >= 0]] = True
+    blank = [not k or is_blank(u) or type(u) is FormulaCell for u, k in zip(uniques, used)]
+    numbers = [np.nan if b else _number(u) for u, b in zip(uniques, blank)]
+    if all(x is not None for x in numbers):
+        return np.array([*numbers, np.nan], dtype=float)[codes][keep]
+    texts = np.full(len(uniques) + 1, pd.NA, dtype=object)  # the last slot: blank cells (code -1)
+    changed = np.zeros(len(uniques) + 1, dtype=bool)
+    for k, (u, b) in enumerate(zip(uniques, blank)):
+        text = pd.NA if b else as_text(u)
+        if text is not pd.NA:
+            texts[k] = redact_text(text)
+            changed[k] = texts[k] != text
+    _note_redacted(rep, header, int(changed[codes][keep].sum()))
+    return texts[codes][keep]
+
+
+def _number(u) -> float | None:
+    """A cell as a number, or None when it is not one (booleans and dates are not)."""
+    if isinstance(u, (bool, np.bool_)):
+        return None
+    if isinstance(u, (int, float, np.integer, np.floating)):
+        return float(u)
+    if isinstance(u, str):
+        text = u.strip()
+        if _NUMBER.fullmatch(text):
+            return float(text.replace(",", "."))
+    return None
 
 
 def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray) -> np.ndarray:

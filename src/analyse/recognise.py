@@ -6,7 +6,9 @@
 decided and on what evidence. ``analyse check --write-map`` writes exactly
 this as a column map; ``columns=`` reads it back (:mod:`analyse.colmap`).
 
-Rules, in order (a column decided by one is not looked at by the next):
+Rules, in order (a column decided by one is not looked at by the next; a
+column no rule decides is an *extra* column, kept by the loader under its
+header to group by):
 
 1. the column map (``columns=``, ``--map``, ``--column``);
 2. statements by their text (exact, then by similarity, see
@@ -114,7 +116,8 @@ def recognise(table: RawTable, cb: Codebook, file_map: FileMap) -> Recognition:
     _metadata(rec, cb, file_map)
     for j, h in enumerate(rec.headers):
         if j not in rec.columns and h:
-            rec.columns[j] = Recognised(h, "ignore", "", "", Note("not recognised", "niet herkend"))
+            rec.columns[j] = Recognised(h, "extra", "", "", Note("not recognised: kept as an extra column",
+                                                                 "niet herkend: bewaard als extra kolom"))
     return rec
 
 

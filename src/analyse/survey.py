@@ -11,11 +11,13 @@ from .codebook import Codebook, load_codebook
 from .errors import SurveyError
 from .load_report import EXCLUDED_COLUMNS, REASONS, LoadReport, natural_key
 
-__all__ = ["Survey", "META", "REASONS", "canonical_responses"]
+__all__ = ["META", "REASONS", "RESERVED", "Survey", "canonical_responses", "extra_name"]
 
 #: Metadata columns of ``Survey.responses``, in order, before the item columns.
 META = ["respondent_id", "wave", "leerlab", "partner", "sector", "level"]
 COMMENT_COLUMNS = ["respondent_id", "wave", "condition", "text"]
+#: Names analyse gives columns of its own tables (``long()``, statistics): an extra column is never named so.
+RESERVED = ["condition", "item", "score", "n", "note"]
 
 
 class Survey:
@@ -28,7 +30,11 @@ class Survey:
         sector, level`` and then the item columns in codebook order (float, NaN
         for no answer). ``wave``, ``leerlab``, ``sector`` and ``level`` are
         ordered categoricals in codebook (or natural) order; ``partner`` is a
-        categorical of the school names.
+        categorical of the school names. After the items come the *extra
+        columns* (:attr:`extra_columns`): every column of the export the
+        loader did not map (a cohort question, a free-text field), under its
+        header text, to group by (``by=``). Numbers are float; text is text
+        with e-mail addresses, phone numbers and IP addresses replaced.
     comments : DataFrame
         Open answers (``respondent_id, wave, condition, text``), kept apart.
     excluded : DataFrame
@@ -41,6 +47,8 @@ class Survey:
 
     A Survey can also be built from a canonical frame, e.g. in tests:
     ``Survey(df)``; the frame's dtypes are normalised as the loader does.
+    Its other columns are kept as extra columns after the items (see
+    :func:`canonical_responses`).
     """
 
     def __init__(self, responses: pd.DataFrame, *, codebook: Codebook | str | Path | None = None,
@@ -69,6 +77,11 @@ class Survey:
         """Metadata columns without a value in any row (the form did not ask them): no analysis groups by them."""
         return [c for c in ("leerlab", "partner", "sector", "level") if self.responses[c].isna().all()]
 
+    @property
+    def extra_columns(self) -> list:
+        """The columns of ``responses`` after the items: kept from the export (or the frame) to group by."""
+        return list(self.responses.columns[len(META) + len(self.codebook.item_codes):])
+
     def report(self) -> LoadReport:
         """The load report: files, layout, rows read/kept/excluded by reason, columns."""
         if self._report is None:
@@ -79,16 +92,19 @@ class Survey:
         """Tidy answers: one row per respondent x item, with its condition.
 
         Columns: the metadata columns, ``condition``, ``item``, ``score``
-        (NaN where the respondent gave no answer).
+        (NaN where the respondent gave no answer), then the extra columns
+        (:attr:`extra_columns`), repeated on every row of their respondent, so
+        that they can be grouped by.
         """
         cb = self.codebook
         items = cb.item_codes
-        out = self.responses.melt(id_vars=META, value_vars=items, var_name="item", value_name="score")
+        extra = self.extra_columns
+        out = self.responses.melt(id_vars=META + extra, value_vars=items, var_name="item", value_name="score")
         out["item"] = pd.Categorical(out["item"], categories=items, ordered=True)
         out.insert(len(META), "condition",
                    pd.Categorical(out["item"].map(cb.item_condition).astype(str),
                                   categories=cb.condition_codes, ordered=True))
-        return out
+        return out[[*META, "condition", "item", "score", *extra]] if extra else out
 
     def group_sizes(self, by=("wave", "leerlab", "partner", "level")) -> pd.DataFrame:
         """Respondents per group (observed groups only): the grouping columns and ``n``.
@@ -101,12 +117,24 @@ class Survey:
 
     # ----------------------------------------------------------- writers
     def canonical(self) -> pd.DataFrame:
-        """The canonical layout: metadata, item codes as headers, one comment column per condition."""
+        """The canonical layout: metadata, extra columns, item codes as headers, one comment column per condition.
+
+        The extra columns come before the statements, as a form asks its own
+        questions: a header such as "Opmerking" after the statements would be
+        read back as the last condition's comment. An extra column of whole
+        numbers is written without decimals (``Int64``).
+        """
         out = self.responses.copy()
         for col in ("respondent_id", "wave", "leerlab", "partner", "sector", "level"):
             out[col] = out[col].astype("string")
         items = self.codebook.item_codes
         out[items] = out[items].astype("Int64")
+        for col in self.extra_columns:
+            values = out[col].dropna()
+            if out[col].dtype == float and (values.abs() < 2**53).all() and (values % 1 == 0).all():
+                out[col] = out[col].astype("Int64")
+        if self.extra_columns:
+            out = out[[*META, *self.extra_columns, *items]]
         if len(self.comments):
             wide = self.comments.pivot(index=["respondent_id", "wave"], columns="condition", values="text")
             wide.columns = [f"comment_{c}" for c in wide.columns]
@@ -133,14 +161,39 @@ class Survey:
 
 
 def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Normalise a responses frame to the canonical columns and dtypes."""
+    """Normalise a responses frame to the canonical columns and dtypes.
+
+    The metadata columns and the items come first; every other column of
+    ``df`` follows as an extra column, in the frame's order: numbers (an
+    integer or float column, or an object column holding only numbers) as
+    float, an object column holding text as pandas ``string`` (numbers in it
+    as Excel shows them: ``2023``, not ``2023.0``), any other column (a
+    categorical, dates, booleans) as it is. ``comment_<condition>`` columns
+    are dropped (comments are passed as ``comments=``). A column named like
+    a column analyse makes of its own (``condition``, ``item``, ``score``,
+    ``n``, ``note``) is renamed by :func:`extra_name` (``score`` ->
+    ``score_2``).
+    """
     items = codebook.item_codes
     missing = [c for c in META + items if c not in df.columns]
     if missing:
         raise SurveyError(f"responses lack column(s) {', '.join(missing)}; expected {', '.join(META)} and the item codes")
+    if not df.columns.is_unique:
+        twice = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise SurveyError(f"the responses have column(s) {', '.join(map(repr, twice))} more than once")
+    comment_columns = {f"comment_{c}" for c in codebook.condition_codes}
+    taken = [*META, *items, *RESERVED, *comment_columns]
+    extra = {}
+    for col in df.columns:
+        if col in META or col in items or col in comment_columns:
+            continue
+        name = extra_name(col, taken) if isinstance(col, str) else col
+        taken.append(name)
+        extra[name] = _extra_values(df[col])
     # A new frame from the columns (a dict is copied): one block per dtype, whatever the input's layout.
     out = pd.DataFrame({**{c: df[c].to_numpy() for c in META},
-                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan) for c in items}})
+                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan) for c in items},
+                        **extra})
     out["respondent_id"] = out["respondent_id"].astype(str)
     wave = out["wave"].astype(str)
     out["wave"] = pd.Categorical(wave, categories=sorted(pd.unique(wave), key=natural_key), ordered=True)
@@ -150,3 +203,42 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     partners = sorted(pd.unique(out["partner"].dropna().astype(str)))
     out["partner"] = pd.Categorical(out["partner"].astype("object"), categories=partners)
     return out
+
+
+def extra_name(header: str, taken) -> str:
+    """The name of an extra column: its header text stripped, with ``_2``, ``_3``, ... when that name is taken.
+
+    ``taken``: the names in use (the metadata columns, the item codes,
+    :data:`RESERVED`, ``comment_<condition>``, and the extra columns named
+    before it). A blank header is named ``column``.
+    """
+    base = str(header).strip() or "column"
+    taken = set(taken)
+    if base not in taken:
+        return base
+    k = 2
+    while f"{base}_{k}" in taken:
+        k += 1
+    return f"{base}_{k}"
+
+
+def _extra_values(values: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """An extra column's values: float for numbers, ``string`` for text, other dtypes as they are."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not (dtype == object or pd.api.types.is_numeric_dtype(dtype)):
+        return values.to_numpy() if isinstance(dtype, np.dtype) else values.array.copy()
+    if pd.api.types.is_numeric_dtype(dtype):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    present = values[values.notna()]
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+           for v in present):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.array([_as_text(v) for v in values], dtype="string")
+
+
+def _as_text(v):
+    if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
+        return pd.NA
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)

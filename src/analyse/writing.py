@@ -65,8 +65,12 @@ def unescape_csv_text(text: str) -> str:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 CSV, comma separated, every text cell escaped (:func:`escape_csv_text`); numbers stay numbers."""
+    """UTF-8 CSV, comma separated, every text cell and header escaped (:func:`escape_csv_text`); numbers stay numbers.
+
+    Headers are escaped too: an extra column of ``Survey.responses`` is named by its export's header.
+    """
     out = frame.copy()
+    out.columns = [escape_csv_text(c) if isinstance(c, str) else c for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
             out[col] = out[col].map(escape_csv_text, na_action="ignore")
