@@ -72,7 +72,7 @@ _TEXT = {
     "pitfall": ("Valkuil", "Pitfall"),
     "score": ("Score (1 = oneens, 5 = eens)", "Score (1 = disagree, 5 = agree)"),
     "waves_title": ("Verandering tussen metingen", "Change between waves"),
-    "significant": ("significant (Holm, p < 0,05)", "significant (Holm, p < 0.05)"),
+    "significant": ("significant (Holm, p < {sig_level})", "significant (Holm, p < {sig_level})"),
     "not_significant": ("niet significant", "not significant"),
     "sheet_title": ("Leerlab {leerlab}: de partners naast elkaar", "Learning lab {leerlab}: the partners side by side"),
     "sheet_profile": ("Profiel per partnerschool", "Profile per partner school"),

@@ -10,38 +10,36 @@ gap the statistics report (:func:`analyse.level_gaps`) has exactly one line.
 from __future__ import annotations
 
 import matplotlib.lines as mlines
-import matplotlib.patches as mpatches
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import Normalize
 
+from .._docstrings import doc
 from ..stats import MIN_GROUP_SIZE, level_gaps, level_nodes
-from ..survey import Survey
-from ._data import group_label, pick_wave, wave_suffix
+from ._data import (
+    group_label,
+    pick_wave,
+    shown_min_n,
+    suppressed_patch,
+    survey_of,
+    tidy,
+    value_of,
+    wave_suffix,
+)
 from ._theme import MEAN_CMAP, SUPPRESSED_COLOR, fmt_num, text, text_color, wrap
 
-__all__ = ["eight_diagram", "eight_grid", "eight_tables"]
+__all__ = ["eight_diagram", "eight_grid"]
 
 BROKEN_COLOR = "#b2182b"   # dashed as well as red: the break survives greyscale
 LINE_COLOR = "0.35"
 _ARC_BULGE = 0.32          # how far the board-professional arc swings outside the column
 
 
-def eight_tables(data: Survey, *, wave="last", min_n: int = MIN_GROUP_SIZE, **gap_kw) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The numbers behind het 8-tje: ``(nodes, gaps)`` from :func:`analyse.level_nodes` and :func:`analyse.level_gaps`.
-
-    Computed per leerlab on one wave (``wave="last"`` by default; ``None`` pools).
-    ``gap_kw`` (``board_gap``, ``translation_gap``, ...) goes to ``level_gaps``.
-
-    Examples
-    --------
-    >>> import analyse as an, analyse.plot as ap
-    >>> nodes, gaps = ap.eight_tables(an.sample.generate())  # doctest: +SKIP
-    """
-    survey, _ = pick_wave(data, wave)
-    return (level_nodes(survey, within=["leerlab"], min_n=min_n),
-            level_gaps(survey, within=["leerlab"], min_n=min_n, **gap_kw))
+def _tables(survey, min_n: int, gap_kw: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and gaps of every leerlab's 8-tje in the (one-wave or pooled) Survey given."""
+    return (level_nodes(survey, by="leerlab", min_n=min_n, pool_waves=True),
+            level_gaps(survey, by="leerlab", min_n=min_n, pool_waves=True, **gap_kw))
 
 
 def _style(diff: float, broken: bool) -> dict:
@@ -76,56 +74,66 @@ def _break_marker(ax, xs, ys, gid):
                 color="white", lw=0.7, gid=f"breakfill|{gid}", zorder=4.1)
 
 
+@doc
 def eight_diagram(data, *, leerlab: str, condition: str, wave="last", lang: str = "nl",
-                  min_n: int = MIN_GROUP_SIZE, nodes: pd.DataFrame | None = None,
-                  gaps: pd.DataFrame | None = None, gap_labels: str = "flagged", titles: bool = True,
-                  ax=None):
+                  min_n: int = MIN_GROUP_SIZE, gap_labels: str = "flagged", titles: bool = True,
+                  ax=None, **gap_kw):
     """Het 8-tje of one leerlab and condition.
 
-    Nodes are the (partner, level) means, coloured on the scale (centred on
-    the midpoint) and labelled with mean and n; groups below ``min_n`` are grey
-    and hatched. Lines are styled by the gap between their nodes (thicker =
-    closer). A line the statistics flag (``board_line_broken``,
-    ``vertical_translation_broken`` in :func:`analyse.level_gaps`) is drawn
-    broken: red, dashed and crossed by a break marker.
+    Nodes are the (partner, level) means of :func:`analyse.level_nodes`,
+    coloured on the scale (centred on the midpoint) and labelled with mean and
+    n; hidden groups are grey and hatched. Lines are styled by the gap between
+    their nodes (:func:`analyse.level_gaps`; thicker = closer). A line the
+    statistics flag (``board_line_broken``, ``vertical_translation_broken``)
+    is drawn broken: red, dashed and crossed by a break marker.
 
     Parameters
     ----------
-    data : Survey
-        Used unless ``nodes`` and ``gaps`` are given.
-    leerlab, condition : str
-        Codes of the leerlab and condition shown.
-    wave : "last", None or a wave
-    lang : {"nl", "en"}
-    min_n : int
-    nodes, gaps : DataFrame, optional
-        Precomputed :func:`eight_tables` (reused by :func:`eight_grid`).
+    data : Survey or DataFrame
+        A Survey, or a responses frame with the questionnaire's items.
+    leerlab : str
+        The leerlab shown (any capitalisation; an unknown one lists the leerlabs).
+    condition : str
+        Code of the condition shown.
+    {wave}
+    {lang}
+    {plot_min_n}
     gap_labels : {"flagged", "all", "none"}
         Which lines carry the size of their gap.
     titles : bool
         Draw the title and partner names (off in small multiples).
-    ax : Axes, optional
+    {ax}
+    **gap_kw
+        Thresholds passed to :func:`analyse.level_gaps` (``board_gap``, ``translation_gap``).
 
     Returns
     -------
     Axes
-        Lines have ``gid="gap|<kind>|<level_a>|<level_b>|<side>|<flag>"`` (flag
-        empty when not broken); nodes are in ``ax.analyse_nodes``.
+        ``ax`` (or a new one). Lines have ``gid="gap|<kind>|<level_a>|<level_b>|<side>|<flag>"``
+        (flag empty when not broken); ``ax.analyse_data`` holds the nodes and
+        gaps drawn, one tidy frame with ``element`` "node" or "gap".
 
     Examples
     --------
     >>> import analyse as an, analyse.plot as ap
-    >>> ax = ap.eight_diagram(an.sample.generate(), leerlab="Zorg", condition="ambitie")  # doctest: +SKIP
+    >>> ax = ap.eight_diagram(an.sample.generate(), leerlab="zorg", condition="ambitie")
+    >>> ax.analyse_data["element"].value_counts().to_dict()
+    {'gap': 9, 'node': 6}
     """
-    if nodes is None or gaps is None:
-        nodes, gaps = eight_tables(data, wave=wave, min_n=min_n)
-        shown = pick_wave(data, wave)[1] if isinstance(data, Survey) else None
-    else:
-        shown = None
-    cb = data.codebook if isinstance(data, Survey) else None
-    if cb is None:
-        from ..codebook import load_codebook
-        cb = load_codebook()
+    survey, shown = pick_wave(survey_of(data), wave)
+    leerlab = value_of(survey, "leerlab", leerlab)
+    nodes, gaps = _tables(survey, min_n, gap_kw)
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(4.6, 5.2), layout="constrained")
+    return _draw(ax, nodes, gaps, survey.codebook, leerlab=str(leerlab), condition=condition, lang=lang,
+                 gap_labels=gap_labels, titles=titles, shown=shown)
+
+
+def _draw(ax, nodes: pd.DataFrame, gaps: pd.DataFrame, cb, *, leerlab: str, condition: str, lang: str,
+          gap_labels: str, titles: bool, shown):
+    """Draw one leerlab's 8-tje for one condition on ``ax`` from the tables of all leerlabs."""
+    if condition not in cb.condition_codes:
+        raise ValueError(f"there is no condition {condition!r}; the conditions are {', '.join(cb.condition_codes)}")
     levels = cb.level_codes
     ypos = {lv: len(levels) - 1 - i for i, lv in enumerate(levels)}   # board on top
     xpos = {"A": 0.0, "B": 1.0}
@@ -134,8 +142,6 @@ def eight_diagram(data, *, leerlab: str, condition: str, wave="last", lang: str 
     if nd.empty:
         raise ValueError(f"no respondents for leerlab {leerlab!r} and condition {condition!r}")
     side_of = dict(zip(nd["partner"].astype(str), nd["side"].astype(str)))
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(4.6, 5.2), layout="constrained")
     norm = Normalize(cb.scale_min, cb.scale_max)
 
     for row in gp.itertuples():
@@ -198,33 +204,33 @@ def eight_diagram(data, *, leerlab: str, condition: str, wave="last", lang: str 
                 ax.text(x, len(levels) - 0.45, wrap(names[side], 22), ha="center", va="bottom", fontsize="small")
         ax.set_title(f"{group_label(cb, 'leerlab', leerlab, lang)} — {cb.label('condition', condition, lang)}"
                      + wave_suffix(shown, lang), pad=28)
-    ax.analyse_nodes = nd
-    ax.analyse_data = gp
+    ax.analyse_data = tidy({"node": nd, "gap": gp}, "element")
     return ax
 
 
 def eight_legend_handles(lang: str, min_n: int = MIN_GROUP_SIZE) -> list:
-    """Legend entries: gap widths, a broken line, a suppressed node."""
+    """Legend entries: gap widths, a broken line, a hidden node ("n < min_n", the actual ``min_n``)."""
     handles = [mlines.Line2D([], [], **_style(d, False), label=f"{text('gap', lang)} {fmt_num(d, lang, 1)}")
                for d in (0.0, 0.5, 1.0, 1.5)]
     handles.append(mlines.Line2D([], [], **_style(1.0, True), label=text("broken", lang)))
-    handles.append(mpatches.Patch(facecolor=SUPPRESSED_COLOR, hatch="////", edgecolor="0.5",
-                                  label=text("suppressed", lang, min_n=min_n)))
+    handles.append(suppressed_patch(lang, min_n, hatch="////", edgecolor="0.5"))
     return handles
 
 
-def eight_grid(data: Survey, *, leerlabs=None, conditions=None, wave="last", lang: str = "nl",
+@doc
+def eight_grid(data, *, leerlabs=None, conditions=None, wave="last", lang: str = "nl",
                min_n: int = MIN_GROUP_SIZE, gap_labels: str = "none", **gap_kw):
     """Small multiples of het 8-tje: one row per leerlab, one column per condition.
 
     Parameters
     ----------
-    data : Survey
+    data : Survey or DataFrame
+        A Survey, or a responses frame with the questionnaire's items.
     leerlabs, conditions : list of str, optional
         Which rows and columns (default: the leerlabs present, all conditions).
-    wave : "last", None or a wave
-    lang : {"nl", "en"}
-    min_n : int
+    {wave}
+    {lang}
+    {plot_min_n}
     gap_labels : {"none", "flagged", "all"}
         Gap sizes as text; off by default because small panels get crowded
         (the line widths and the legend carry the size).
@@ -234,18 +240,22 @@ def eight_grid(data: Survey, *, leerlabs=None, conditions=None, wave="last", lan
     Returns
     -------
     Figure
-        With ``fig.analyse_data = (nodes, gaps)``.
+        With ``fig.analyse_data``: the nodes and gaps of the panels drawn, one
+        tidy frame with ``element`` "node" or "gap".
 
     Examples
     --------
     >>> import analyse as an, analyse.plot as ap
-    >>> fig = ap.eight_grid(an.sample.generate(), leerlabs=["Zorg", "Groen"])  # doctest: +SKIP
+    >>> fig = ap.eight_grid(an.sample.generate(), leerlabs=["Zorg", "groen"], conditions=["ambitie"])
+    >>> sorted(fig.analyse_data["leerlab"].unique())
+    ['Groen', 'Zorg']
     """
-    cb = data.codebook
-    survey, shown = pick_wave(data, wave)
-    nodes, gaps = eight_tables(survey, wave=None, min_n=min_n, **gap_kw)
+    survey, shown = pick_wave(survey_of(data), wave)
+    cb = survey.codebook
+    nodes, gaps = _tables(survey, min_n, gap_kw)
     present = [str(x) for x in nodes["leerlab"].astype(str).unique()]
-    leerlabs = [lb for lb in cb.leerlab_codes if lb in present] if leerlabs is None else list(leerlabs)
+    leerlabs = ([lb for lb in cb.leerlab_codes if lb in present] if leerlabs is None
+                else [str(value_of(survey, "leerlab", lb)) for lb in leerlabs])
     conditions = cb.condition_codes if conditions is None else list(conditions)
     nr, nc = len(leerlabs), len(conditions)
     fig, axes = plt.subplots(nr, nc, figsize=(2.45 * nc + 1.6, 2.45 * nr + 1.9), squeeze=False,
@@ -255,8 +265,8 @@ def eight_grid(data: Survey, *, leerlabs=None, conditions=None, wave="last", lan
         names = nd.drop_duplicates("side").set_index("side")["partner"].astype(str)
         for j, cond in enumerate(conditions):
             ax = axes[i, j]
-            eight_diagram(survey, leerlab=lb, condition=cond, lang=lang, min_n=min_n, nodes=nodes,
-                          gaps=gaps, gap_labels=gap_labels, titles=False, ax=ax)
+            _draw(ax, nodes, gaps, cb, leerlab=lb, condition=cond, lang=lang, gap_labels=gap_labels,
+                  titles=False, shown=shown)
             if i == 0:
                 ax.set_title(cb.label("condition", cond, lang), fontsize="large")
             if j:
@@ -269,7 +279,8 @@ def eight_grid(data: Survey, *, leerlabs=None, conditions=None, wave="last", lan
     cbar = fig.colorbar(sm, ax=axes, orientation="horizontal", location="bottom", shrink=0.35, aspect=30,
                         pad=0.01, ticks=cb.scale_points)
     cbar.set_label(text("mean", lang))
-    fig.legend(handles=eight_legend_handles(lang, min_n), loc="outside lower center", ncol=3, fontsize="small")
+    fig.legend(handles=eight_legend_handles(lang, shown_min_n(survey, min_n)), loc="outside lower center", ncol=3,
+               fontsize="small")
     fig.suptitle(text("eight_title", lang) + wave_suffix(shown, lang), fontweight="bold")
-    fig.analyse_data = (nodes, gaps)
+    fig.analyse_data = pd.concat([ax.analyse_data for ax in axes.ravel()], ignore_index=True)
     return fig

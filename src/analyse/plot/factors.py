@@ -5,21 +5,43 @@ from __future__ import annotations
 import matplotlib.lines as mlines
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
-import seaborn as sns
 
+from .._docstrings import doc
 from ..stats import MIN_GROUP_SIZE, success_factors
 from ..survey import Survey
-from ._data import group_label, observed_order, pick_wave, wave_suffix
-from ._theme import number_formatter, text, wrap
+from ._data import (
+    codebook_of,
+    column_of,
+    dodge,
+    group_colors,
+    group_label,
+    group_title,
+    new_axes,
+    observed_order,
+    pick_wave,
+    rows_of,
+    value_axis,
+    wave_suffix,
+)
+from ._theme import text, wrap
 
 __all__ = ["success_factor_chart", "success_factor_panel"]
 
 WEAK_COLOR = "#b2182b"
 
 
-def success_factor_panel(table: pd.DataFrame, condition: str, *, by: str = "leerlab", codebook, lang: str = "nl",
-                         palette=None, wrap_width: int = 42, ax=None):
+def _factors(data, hue: str | None, *, wave, min_n: int, codebook=None):
+    """success_factors of a Survey (one wave) by ``hue``, or the table passed; its codebook, wave and hue."""
+    hue = column_of(data, hue, codebook)
+    if isinstance(data, Survey):
+        survey, shown = pick_wave(data, wave)
+        return success_factors(survey, by=hue, min_n=min_n, pool_waves=True), survey.codebook, shown, hue
+    return data, codebook_of(data, codebook), None, hue
+
+
+@doc
+def success_factor_panel(data, condition: str, *, hue: str | None = "leerlab", wave="last", lang: str = "nl",
+                         min_n: int = MIN_GROUP_SIZE, palette=None, wrap_width: int = 42, ax=None, codebook=None):
     """One condition's success factors: each group's mean (95% CI) per factor.
 
     Groups for which this condition is their weakest (``weakest`` in
@@ -29,47 +51,52 @@ def success_factor_panel(table: pd.DataFrame, condition: str, *, by: str = "leer
 
     Parameters
     ----------
-    table : DataFrame
-        The result of :func:`analyse.success_factors` grouped by ``by``.
+    data : Survey or DataFrame
+        A Survey, or the table of :func:`analyse.success_factors` grouped by ``hue``.
     condition : str
-    by : str
-    codebook : Codebook
-    lang : {"nl", "en"}
+        Code of the condition shown.
+    {hue}
+    {wave}
+    {lang}
+    {plot_min_n}
     palette : seaborn palette, optional
     wrap_width : int
         Characters per line of the factor text.
-    ax : Axes, optional
+    {ax}
+    {codebook}
 
     Returns
     -------
     Axes
+        ``ax`` (or a new one), with the condition's rows of the table as ``ax.analyse_data``.
 
     Examples
     --------
     >>> import analyse as an, analyse.plot as ap
-    >>> s = an.sample.generate()                                               # doctest: +SKIP
-    >>> ap.success_factor_panel(an.success_factors(s), "belangen", codebook=s.codebook)  # doctest: +SKIP
+    >>> ax = ap.success_factor_panel(an.sample.generate(), "belangen", hue="Niveau")
+    >>> sorted(ax.analyse_data["level"].unique())
+    ['bestuurlijk', 'management', 'professioneel']
     """
-    cb = codebook
-    if ax is None:
-        _fig, ax = plt.subplots(figsize=(9, 3), layout="constrained")
+    table, cb, _shown, hue = _factors(data, hue, wave=wave, min_n=min_n, codebook=codebook)
+    if condition not in cb.condition_codes:
+        raise ValueError(f"there is no condition {condition!r}; the conditions are {', '.join(cb.condition_codes)}")
+    ax = new_axes(ax, (9, 3))
     t = table[table["condition"].astype(str) == condition]
     factors = cb.success_factors.loc[cb.success_factors["condition"] == condition, "code"].tolist()
-    groups = observed_order(table, by)
-    colors = sns.color_palette(palette or "colorblind", len(groups))
-    step = 0.7 / max(len(groups), 1)
+    groups = observed_order(table, hue) if hue else [None]
     weak_groups = []
-    for k, (g, color) in enumerate(zip(groups, colors)):
-        d = t[t[by].astype(str) == str(g)].set_index("success_factor").reindex(factors)
-        y = np.arange(len(factors)) + (k - (len(groups) - 1) / 2) * step
+    for off, g, color in zip(dodge(len(groups), 0.7), groups, group_colors(palette, len(groups))):
+        d = rows_of(t, hue, g).set_index("success_factor").reindex(factors)
+        y = np.arange(len(factors)) + off
+        label = text("all", lang) if g is None else group_label(cb, hue, g, lang)
         weak = bool(d["weakest"].fillna(False).astype(bool).any())
         if weak:
-            weak_groups.append(group_label(cb, by, g, lang))
+            weak_groups.append(label)
         m = d["mean"].to_numpy(float)
         ax.hlines(y, d["ci_low"].to_numpy(float), d["ci_high"].to_numpy(float), color=color, lw=1.3, zorder=2)
         ax.scatter(m, y, color=color, s=70 if weak else 32, marker="D" if weak else "o",
                    edgecolor="0.1" if weak else color, linewidth=1.4 if weak else 0.5, zorder=3,
-                   label=group_label(cb, by, g, lang), gid=f"factor|{g}|{'weakest' if weak else ''}")
+                   label=label, gid=f"factor|{'' if g is None else g}|{'weakest' if weak else ''}")
     means = t.groupby(t["success_factor"].astype(str))["mean"].mean().reindex(factors)
     labels = [wrap(cb.label("success_factor", f, lang), wrap_width) for f in factors]
     ax.set_yticks(np.arange(len(factors)), labels, fontsize="small")
@@ -81,10 +108,7 @@ def success_factor_panel(table: pd.DataFrame, condition: str, *, by: str = "leer
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize="small", color=WEAK_COLOR,
                     fontweight="bold")
     ax.set_ylim(len(factors) - 0.5, -0.5)
-    ax.set_xlim(cb.scale_min - 0.2, cb.scale_max + 0.2)
-    ax.set_xticks(cb.scale_points)
-    ax.xaxis.set_major_formatter(number_formatter(lang, 0))
-    ax.axvline(cb.midpoint, color="0.5", lw=1, ls="--", zorder=1)
+    value_axis(ax, cb, lang)
     ax.grid(axis="y", visible=False)
     pit = cb.pitfalls.loc[cb.pitfalls["condition"] == condition].iloc[0]
     title = f"{cb.label('condition', condition, lang)}"
@@ -101,26 +125,28 @@ def success_factor_panel(table: pd.DataFrame, condition: str, *, by: str = "leer
     return ax
 
 
-def success_factor_chart(data, *, by: str = "leerlab", wave="last", conditions=None, lang: str = "nl",
+@doc
+def success_factor_chart(data, *, hue: str | None = "leerlab", wave="last", conditions=None, lang: str = "nl",
                          min_n: int = MIN_GROUP_SIZE, palette=None, codebook=None):
     """Success factors per condition: one panel each, every group's score per factor.
 
-    Factor scores come from :func:`analyse.success_factors`; each panel names
-    the condition's pitfall, marks the weakest factor, and shows as large
-    diamonds the groups for which this condition scores lowest.
+    Factor scores come from :func:`analyse.success_factors`; each panel
+    (:func:`success_factor_panel`) names the condition's pitfall, marks the
+    weakest factor, and shows as large diamonds the groups for which this
+    condition scores lowest.
 
     Parameters
     ----------
     data : Survey or DataFrame
-        A Survey or the table of :func:`analyse.success_factors` (by ``by``).
-    by : str
-        Grouping ("leerlab", "level", "partner").
-    wave : "last", None or a wave
+        A Survey or the table of :func:`analyse.success_factors` (by ``hue``).
+    {hue}
+    {wave}
     conditions : list of str, optional
-    lang : {"nl", "en"}
-    min_n : int
+        The conditions shown, one panel each (default all).
+    {lang}
+    {plot_min_n}
     palette : seaborn palette, optional
-    codebook : Codebook, optional
+    {codebook}
 
     Returns
     -------
@@ -130,27 +156,23 @@ def success_factor_chart(data, *, by: str = "leerlab", wave="last", conditions=N
     Examples
     --------
     >>> import analyse as an, analyse.plot as ap
-    >>> fig = ap.success_factor_chart(an.sample.generate())  # doctest: +SKIP
+    >>> fig = ap.success_factor_chart(an.sample.generate(), hue="sector", conditions=["ambitie"])
+    >>> sorted(fig.analyse_data["sector"].unique())
+    ['mbo', 'vmbo']
     """
-    if isinstance(data, Survey):
-        cb = data.codebook
-        survey, shown = pick_wave(data, wave)
-        table = success_factors(survey, by=[by], min_n=min_n)
-    else:
-        from ._data import codebook_of
-        cb, table, shown = codebook_of(data, codebook), data, None
+    table, cb, shown, hue = _factors(data, hue, wave=wave, min_n=min_n, codebook=codebook)
     conditions = cb.condition_codes if conditions is None else list(conditions)
     fig, axes = plt.subplots(len(conditions), 1, figsize=(10, 2.35 * len(conditions) + 1.2), sharex=True,
                              layout="constrained", squeeze=False)
     for ax, cond in zip(axes[:, 0], conditions):
-        success_factor_panel(table, cond, by=by, codebook=cb, lang=lang, palette=palette, ax=ax)
+        success_factor_panel(table, cond, hue=hue, lang=lang, palette=palette, ax=ax, codebook=cb)
     axes[-1, 0].set_xlabel(text("score", lang))
     handles, labels = axes[0, 0].get_legend_handles_labels()
     handles = [mlines.Line2D([], [], marker="o", ls="", color=h.get_facecolor()[0]) for h in handles]
     handles.append(mlines.Line2D([], [], marker="D", ls="", color="white", markeredgecolor="0.1", markersize=8))
     labels.append(text("weakest_condition", lang))
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4), fontsize="small",
-               title=text(by, lang) if by in ("leerlab", "level", "partner") else by)
+               title=group_title(hue, lang) if hue else None)
     fig.suptitle(text("factors_title", lang) + wave_suffix(shown, lang), fontweight="bold")
     fig.analyse_data = table
     return fig

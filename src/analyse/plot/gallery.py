@@ -37,25 +37,26 @@ def safe_name(*parts: str, max_length: int = 80) -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
-def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE) -> list[tuple[str, Callable]]:
-    """(file name, factory) of every figure, in reading order.
+def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE) -> list[tuple[str, Callable]]:
+    """(file name, factory) of every figure of the Survey ``data``, in reading order.
 
     The wave change only with several waves; a figure that groups by a metadata
     column the data lack (:attr:`Survey.absent`) is left out.
     """
+    survey = data
     kw = {"lang": lang, "min_n": min_n}
     eight_tje = {"leerlab", "partner", "sector", "level"}
     makers = [  # (name, the metadata it groups by, factory)
         ("profiel_leerlabs", {"leerlab"}, lambda: profiles.condition_profile(survey, hue="leerlab", **kw)),
         ("profiel_niveaus", {"level"}, lambda: profiles.condition_profile(survey, hue="level", **kw)),
         ("heatmap_leerlabs", {"leerlab"}, lambda: profiles.leerlab_heatmap(survey, **kw)),
-        ("heatmap_partners", {"leerlab", "partner"}, lambda: profiles.leerlab_heatmap(survey, rows="partner", **kw)),
+        ("heatmap_partners", {"leerlab", "partner"}, lambda: profiles.leerlab_heatmap(survey, hue="partner", **kw)),
         ("likert_stellingen", set(), lambda: likert.likert_bars(survey, **kw)),
         ("achtje_alle_leerlabs", eight_tje, lambda: eight.eight_grid(survey, **kw)),
         ("succesfactoren", {"leerlab"}, lambda: factors.success_factor_chart(survey, **kw)),
     ]
     if survey.responses["wave"].nunique() > 1:
-        makers.append(("verandering_metingen", {"leerlab"}, lambda: waves.wave_change(survey, **kw)))
+        makers.append(("verandering_metingen", {"leerlab"}, lambda: waves.wave_dumbbells(survey, **kw)))
     for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
         makers.append((safe_name("partnerblad", leerlab), eight_tje,
                        lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw)))
@@ -63,12 +64,12 @@ def figure_makers(survey: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SI
     return [(name, make) for name, needs, make in makers if not needs & absent]
 
 
-def render_all(survey: Survey, folder: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
+def render_all(data: Survey, folder: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
                formats: Iterable[str] = ("png", "svg", "pdf"), dpi: int = 300,
                only: Iterable[str] | None = None) -> list[Path]:
     """Draw every figure of :func:`figure_makers` and save it in ``formats``; return the paths written.
 
-    The figures are made from :func:`analyse.protect` of ``survey`` at ``min_n``.
+    The figures are made from :func:`analyse.protect` of the Survey ``data`` at ``min_n``.
 
     Examples
     --------
@@ -76,7 +77,7 @@ def render_all(survey: Survey, folder: str | Path, *, lang: str = "nl", min_n: i
     >>> an.plot.render_all(an.load("data/sample"), "figures")  # doctest: +SKIP
     """
     set_theme()
-    survey = protected_at(survey, min_n)
+    survey = protected_at(data, min_n)
     only = set(only) if only is not None else None
     written: list[Path] = []
     for name, make in figure_makers(survey, lang=lang, min_n=min_n):

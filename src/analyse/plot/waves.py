@@ -6,60 +6,77 @@ import matplotlib.lines as mlines
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..stats import MIN_GROUP_SIZE, condition_means
-from ..stats import wave_change as wave_change_table
-from ..survey import Survey
-from ._data import group_label, observed_order
-from ._theme import fmt_num, number_formatter, text
+from .._docstrings import doc
+from ..errors import AnalyseError
+from ..stats import MIN_GROUP_SIZE, condition_means, wave_change
+from ._data import (
+    column_of,
+    group_label,
+    observed_order,
+    rows_of,
+    survey_of,
+    value_axis,
+)
+from ._theme import fmt_num, text
 
-__all__ = ["wave_change"]
+__all__ = ["wave_dumbbells"]
 
 SIG_COLOR = "#01665e"
 WAVE_SHADES = ["0.65", "0.1"]   # earlier wave light, later wave dark: readable in greyscale
 
 
-def wave_change(data: Survey, *, by: str = "leerlab", conditions=None, lang: str = "nl",
-                min_n: int = MIN_GROUP_SIZE, alpha: float = 0.05):
+@doc
+def wave_dumbbells(data, *, hue: str | None = "leerlab", conditions=None, lang: str = "nl",
+                   min_n: int = MIN_GROUP_SIZE, sig_level: float = 0.05):
     """Dumbbells from wave to wave per group (rows) and condition (panels), with 95% CIs.
 
     Each wave's mean and CI come from :func:`analyse.condition_means` (all
     respondents of that wave); the test of each change comes from
-    :func:`analyse.wave_change` (paired where respondents return), with Holm's
-    correction over all changes in the figure. Significant changes are drawn
-    as a thick coloured line with their size; others as a thin grey line.
+    :func:`analyse.wave_change` (paired where respondents return), whose
+    ``p_holm`` is Holm-adjusted across the conditions of each group and pair
+    of waves. The figure marks a change significant when that ``p_holm`` is
+    below ``sig_level`` and makes no further correction. Significant changes
+    are drawn as a thick coloured line with their size; others as a thin grey line.
 
     Parameters
     ----------
-    data : Survey
-        At least two waves.
-    by : str
-        Rows ("leerlab", "level", ...).
+    data : Survey or DataFrame
+        At least two waves: a Survey, or a responses frame with the questionnaire's items.
+    {hue}
+        Here: one row per group (not ``"wave"``, which the figure compares).
     conditions : list of str, optional
-    lang : {"nl", "en"}
-    min_n : int
-    alpha : float
-        Level of the Holm-adjusted test.
+        The conditions shown, one panel each (default all).
+    {lang}
+    {plot_min_n}
+    sig_level : float
+        A change is significant when its ``p_holm`` is below this (default 0.05).
 
     Returns
     -------
     Figure
-        With ``fig.analyse_data`` the change table of :func:`analyse.wave_change` (``p_holm``: Holm
-        across the conditions of each group) plus ``significant``;
-        significant dumbbells are lines with ``gid="change|<group>|<condition>|sig"``.
+        With ``fig.analyse_data`` the change table of :func:`analyse.wave_change`
+        plus ``significant``; significant dumbbells are lines with
+        ``gid="change|<group>|<condition>|sig"``.
 
     Examples
     --------
     >>> import analyse as an, analyse.plot as ap
-    >>> fig = ap.wave_change(an.sample.generate(waves=2))  # doctest: +SKIP
+    >>> fig = ap.wave_dumbbells(an.sample.generate(waves=2), hue="Niveau", conditions=["proces"])
+    >>> fig.analyse_data[["level", "wave_from", "wave_to"]].drop_duplicates().shape
+    (3, 3)
     """
-    cb = data.codebook
+    survey = survey_of(data)
+    cb = survey.codebook
+    hue = column_of(survey, hue)
+    if hue == "wave":
+        raise AnalyseError("wave_dumbbells compares the waves; choose another hue (e.g. 'leerlab')")
     conditions = cb.condition_codes if conditions is None else list(conditions)
-    change = wave_change_table(data, by=[by], min_n=min_n)
+    change = wave_change(survey, by=hue, min_n=min_n)
     change = change[change["condition"].astype(str).isin(conditions)].copy()
-    change["significant"] = change["p_holm"] < alpha
-    means = condition_means(data, by=["wave", by], min_n=min_n)
+    change["significant"] = change["p_holm"] < sig_level
+    means = condition_means(survey, by=["wave", *([hue] if hue else [])], min_n=min_n)
     waves = observed_order(means, "wave")
-    groups = observed_order(means, by)
+    groups = observed_order(means, hue) if hue else [None]
     fig, axes = plt.subplots(1, len(conditions), figsize=(2.5 * len(conditions) + 2.2, 0.62 * len(groups) + 1.9),
                              sharey=True, squeeze=False, layout="constrained")
     off = np.linspace(-0.12, 0.12, len(waves)) if len(waves) > 1 else np.zeros(1)
@@ -68,15 +85,17 @@ def wave_change(data: Survey, *, by: str = "leerlab", conditions=None, lang: str
         m = means[means["condition"].astype(str) == cond]
         c = change[change["condition"].astype(str) == cond]
         for gi, g in enumerate(groups):
-            mg = m[m[by].astype(str) == str(g)]
+            mg = rows_of(m, hue, g)
             mg = mg.set_index(mg["wave"].astype(str)).reindex([str(w) for w in waves])
             xs = mg["mean"].to_numpy(float)
             ys = gi + off
+            name = "" if g is None else g
             for wi in range(len(waves) - 1):
-                row = c[(c[by].astype(str) == str(g)) & (c["wave_from"] == str(waves[wi]))]
+                cg = rows_of(c, hue, g)
+                row = cg[cg["wave_from"] == str(waves[wi])]
                 sig = bool(len(row)) and bool(row["significant"].iloc[0])
                 ax.plot(xs[wi:wi + 2], ys[wi:wi + 2], color=SIG_COLOR if sig else "0.6", lw=3.2 if sig else 1.3,
-                        zorder=2, gid=f"change|{g}|{cond}|{'sig' if sig else 'ns'}")
+                        zorder=2, gid=f"change|{name}|{cond}|{'sig' if sig else 'ns'}")
                 if sig:
                     ax.annotate(f"{'+' if row['diff'].iloc[0] > 0 else '−'}{fmt_num(abs(row['diff'].iloc[0]), lang, 1)}*",
                                 (np.nanmax(xs[wi:wi + 2]), ys[wi:wi + 2].mean()), xytext=(6, 0),
@@ -87,19 +106,24 @@ def wave_change(data: Survey, *, by: str = "leerlab", conditions=None, lang: str
                             fmt="o", color=shade, ecolor=shade, elinewidth=1, capsize=2, markersize=5,
                             markerfacecolor=shade if wi else "white", zorder=3)
         ax.set_title(cb.label("condition", cond, lang))
-        ax.set_xlim(cb.scale_min - 0.2, cb.scale_max + 0.2)   # the full scale, as in every mean plot
-        ax.set_xticks(cb.scale_points)
-        ax.xaxis.set_major_formatter(number_formatter(lang, 0))
-        ax.axvline(cb.midpoint, color="0.5", lw=1, ls="--", zorder=1)
+        value_axis(ax, cb, lang)
         ax.grid(axis="y", visible=False)
-    axes[0, 0].set_yticks(range(len(groups)), [group_label(cb, by, g, lang) for g in groups])
+    axes[0, 0].set_yticks(range(len(groups)), [text("all", lang) if g is None else group_label(cb, hue, g, lang)
+                                               for g in groups])
     axes[0, 0].set_ylim(len(groups) - 0.5, -0.5)
     axes[0, len(conditions) // 2].set_xlabel(text("mean_ci", lang))   # supxlabel would collide with the legend
     handles = [mlines.Line2D([], [], marker="o", color=s, markerfacecolor=s if i else "white", ls="",
                              label=f"{text('wave', lang)} {w}") for i, (w, s) in enumerate(zip(waves, shades))]
-    handles += [mlines.Line2D([], [], color=SIG_COLOR, lw=3.2, label=text("significant", lang)),
+    handles += [mlines.Line2D([], [], color=SIG_COLOR, lw=3.2,
+                              label=text("significant", lang, sig_level=_plain_number(sig_level, lang))),
                 mlines.Line2D([], [], color="0.6", lw=1.3, label=text("not_significant", lang))]
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize="small")
     fig.suptitle(text("waves_title", lang), fontweight="bold")
     fig.analyse_data = change
     return fig
+
+
+def _plain_number(x: float, lang: str) -> str:
+    """``x`` as written (0.05, 0.001), with a decimal comma in Dutch."""
+    s = f"{x:g}"
+    return s.replace(".", ",") if lang == "nl" else s
