@@ -55,14 +55,14 @@ def statistics(s: an.Survey, by: list[str], s2: an.Survey | None = None) -> dict
     return {
         "condition_scores": lambda: an.condition_scores(s),
         "condition_means": lambda: an.condition_means(s, by=by),
-        "condition_means (bootstrap 200)": lambda: an.condition_means(s, by=by, ci="bootstrap", n_boot=200, seed=1),
+        "condition_means (bootstrap 200)": lambda: an.condition_means(s, by=by, ci_method="bootstrap", n_boot=200, seed=1),
         "reliability (alpha+omega)": lambda: an.reliability(s, by=by),
         "reliability (alpha only)": lambda: an.reliability(s, by=by, omega=False),
         "item_statistics": lambda: an.item_statistics(s, by=by),
         "rwg": lambda: an.rwg(s, by=by),
         "ad (mean)": lambda: an.ad(s, by=by),
         "ad (median)": lambda: an.ad(s, by=by, center="median"),
-        "icc (level within group)": lambda: an.icc(s, groups=["level"], by=by),
+        "icc (level within group)": lambda: an.icc(s, between="level", by=by),
         "krippendorff (ordinal)": lambda: an.krippendorff(s, by=by),
         "gap (vmbo vs mbo)": lambda: an.gap(s, between="sector", a="vmbo", b="mbo", by=by),
         **({"wave_change (paired, 2 waves)": lambda: an.wave_change(s2, by=by)} if s2 is not None else {}),
@@ -180,9 +180,9 @@ def run(quick: bool, log=print) -> list[str]:
         rows.append((name, ours, what, loop))
         log(f"  {name:34s} {ours:8.3f} s" + (f"   reference loop {loop:9.1f} s -> {loop / ours:6.0f}x" if loop else ""))
     lines = [f"## Statistics: {n_groups:,} groups of 20 respondents (by partner)", "",
-             f"Ours: median of {repeat} runs on all groups, all five conditions. Reference: the loop one would "
+             (f"Ours: median of {repeat} runs on all groups, all five conditions. Reference: the loop one would "
              f"write by hand, per group and condition, timed on {subset} groups (median of {1 if quick else 2}) "
-             f"and scaled linearly to {n_groups:,}.", "",
+             f"and scaled linearly to {n_groups:,}."), "",
              "| statistic | seconds | µs per group | reference looped per group | its seconds | reference / ours |",
              "|---|---:|---:|---|---:|---:|"]
     for name, ours, what, loop in rows:
