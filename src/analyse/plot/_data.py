@@ -171,8 +171,10 @@ def suppressed_patch(lang: str, min_n: int, hatch: str = "///", edgecolor: str =
 
 def tidy(parts: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
     """Tables of one figure as one tidy frame: ``column`` says which part each row is from."""
-    frames = [f.assign(**{column: name}) for name, f in parts.items()]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frames = [f.assign(**{column: name}) for name, f in parts.items() if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=[column])
+    out = pd.concat(frames, ignore_index=True)
     return out[[column, *[c for c in out.columns if c != column]]]
 
 

@@ -89,7 +89,7 @@ def success_factor_panel(data, condition: str, *, hue: str | None = "leerlab", w
         d = rows_of(t, hue, g).set_index("success_factor").reindex(factors)
         y = np.arange(len(factors)) + off
         label = text("all", lang) if g is None else group_label(cb, hue, g, lang)
-        weak = bool(d["weakest"].fillna(False).astype(bool).any())
+        weak = bool(d["weakest"].astype("boolean").fillna(False).astype(bool).any())
         if weak:
             weak_groups.append(label)
         m = d["mean"].to_numpy(float)

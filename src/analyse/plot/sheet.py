@@ -95,7 +95,7 @@ def partner_sheet(data, leerlab: str, *, wave="last", lang: str = "nl", top: int
     diffs = _item_gaps(survey, min_n)
     shown_diffs = diffs.head(top)
     factors = success_factors(survey, by="leerlab", min_n=min_n, pool_waves=True)
-    weakest = factors.loc[factors["weakest"].fillna(False).astype(bool), "condition"].astype(str).unique().tolist()
+    weakest = factors.loc[factors["weakest"].astype("boolean").fillna(False).astype(bool), "condition"].astype(str).unique().tolist()
     discuss = list(dict.fromkeys(list(shown_diffs["condition"].head(2)) + weakest))
     hidden_at = shown_min_n(survey, min_n)
 
