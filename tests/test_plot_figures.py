@@ -4,19 +4,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import inspect  # noqa: E402
+import inspect
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_rgb  # noqa: E402
-from PIL import Image  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgb
+from PIL import Image
 
-import analyse as an  # noqa: E402
-import analyse.plot as ap  # noqa: E402
-from analyse.plot._theme import fmt_num, number_formatter  # noqa: E402
-from analyse.stats._input import UnknownColumnError, UnknownValueError  # noqa: E402
+import analyse as an
+import analyse.plot as ap
+from analyse.plot._theme import fmt_num, number_formatter
+from analyse.stats._input import UnknownColumnError, UnknownValueError
 
 
 @pytest.fixture(autouse=True)
@@ -128,7 +128,7 @@ def test_likert_full_scale_order_and_counts(wave2):
     assert ax.get_xlim() == (-1, 1)
     labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels() if t.get_text()]
     assert labels == [cb.label("item", i) for i in cb.items_of("belangen")]   # questionnaire order, full text
-    twin = [a for a in ax.figure.axes if a is not ax][0]
+    twin = next(a for a in ax.figure.axes if a is not ax)
     n_texts = [t.get_text() for t in twin.get_yticklabels() if t.get_text()]
     assert n_texts[1] == f"n={len(r) - 4} · 4 geen antwoord"
     counts = ax.analyse_data
@@ -260,7 +260,7 @@ def test_likert_hides_a_group_below_min_n_and_says_so(wave2):
     ax = ap.likert_bars(one, conditions=["ambitie"], lang="en")
     assert all(p.get_width() == 0 for p in segments(ax))
     assert not [t for t in texts(ax.figure) if t.endswith("%")]
-    twin = [a for a in ax.figure.axes if a is not ax][0]
+    twin = next(a for a in ax.figure.axes if a is not ax)
     assert {t.get_text() for t in twin.get_yticklabels() if t.get_text()} == {"not shown"}
     table = an.likert_counts(one, conditions=["ambitie"])
     assert table[["n", "count_1", "share_5"]].isna().all().all() and (table["note"] == "n < 5").all()
@@ -299,7 +299,7 @@ FIGURE_LEVEL = {
 
 @pytest.mark.parametrize("name", sorted(AXES_LEVEL))
 def test_axes_level_plots_draw_on_the_axes_given_and_return_it(survey, name):
-    fig, (left, right) = plt.subplots(1, 2)
+    _fig, (left, right) = plt.subplots(1, 2)
     out = AXES_LEVEL[name](survey, ax=right)
     assert out is right
     assert right.get_children() and (right.lines or right.collections or right.patches)

@@ -28,9 +28,22 @@ import seaborn as sns
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.ticker import FuncFormatter
 
-__all__ = ["set_theme", "save", "scale_palette", "SCALE_COLORS", "MEAN_CMAP", "NO_ANSWER_COLOR",
-           "SUPPRESSED_COLOR", "text", "fmt_num", "number_formatter", "percent_formatter", "wrap",
-           "text_color", "LANGS"]
+__all__ = [
+    "LANGS",
+    "MEAN_CMAP",
+    "NO_ANSWER_COLOR",
+    "SCALE_COLORS",
+    "SUPPRESSED_COLOR",
+    "fmt_num",
+    "number_formatter",
+    "percent_formatter",
+    "save",
+    "scale_palette",
+    "set_theme",
+    "text",
+    "text_color",
+    "wrap",
+]
 
 LANGS = ("nl", "en")
 
