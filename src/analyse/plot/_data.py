@@ -58,6 +58,22 @@ def shown_min_n(data, min_n: int) -> int:
     return max(int(min_n), int(plan.min_n)) if plan is not None else int(min_n)
 
 
+def computed(data, statistic, hue, *, wave, min_n: int, codebook: Codebook | None = None, **filters):
+    """``statistic`` of a Survey by ``hue`` (one wave, rows filtered by value), or the table passed as is.
+
+    Returns the table, the wave shown (None when pooled or a table) and the
+    resolved hue. Filter values are found as :func:`value_of` finds them.
+    """
+    hue = column_of(data, hue, codebook)
+    if not isinstance(data, Survey):
+        return data, None, hue
+    survey, shown = pick_wave(data, wave)
+    filters = {col: None if v is None else [value_of(survey, col, x) for x in ([v] if isinstance(v, str) else v)]
+               for col, v in filters.items()}
+    survey = pick_rows(survey, **filters)
+    return statistic(survey, by=hue, min_n=min_n, pool_waves=True), shown, hue
+
+
 def pick_wave(survey: Survey, wave="last") -> tuple[Survey, str | None]:
     """Restrict a Survey to one wave.
 

@@ -8,17 +8,15 @@ import numpy as np
 
 from .._docstrings import doc
 from ..stats import MIN_GROUP_SIZE, success_factors
-from ..survey import Survey
 from ._data import (
     codebook_of,
-    column_of,
+    computed,
     dodge,
     group_colors,
     group_label,
     group_title,
     new_axes,
     observed_order,
-    pick_wave,
     rows_of,
     value_axis,
     wave_suffix,
@@ -32,11 +30,8 @@ WEAK_COLOR = "#b2182b"
 
 def _factors(data, hue: str | None, *, wave, min_n: int, codebook=None):
     """success_factors of a Survey (one wave) by ``hue``, or the table passed; its codebook, wave and hue."""
-    hue = column_of(data, hue, codebook)
-    if isinstance(data, Survey):
-        survey, shown = pick_wave(data, wave)
-        return success_factors(survey, by=hue, min_n=min_n, pool_waves=True), survey.codebook, shown, hue
-    return data, codebook_of(data, codebook), None, hue
+    table, shown, hue = computed(data, success_factors, hue, wave=wave, min_n=min_n, codebook=codebook)
+    return table, codebook_of(data, codebook), shown, hue
 
 
 @doc

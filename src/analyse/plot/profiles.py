@@ -11,23 +11,19 @@ import seaborn as sns
 
 from .._docstrings import doc
 from ..stats import MIN_GROUP_SIZE, condition_means
-from ..survey import Survey
 from ._data import (
     codebook_of,
-    column_of,
+    computed,
     dodge,
     group_colors,
     group_label,
     group_title,
     new_axes,
     observed_order,
-    pick_rows,
-    pick_wave,
     rows_of,
     shown_min_n,
     suppressed_patch,
     value_axis,
-    value_of,
     wave_suffix,
 )
 from ._theme import (
@@ -44,18 +40,12 @@ __all__ = ["condition_profile", "draw_profile", "leerlab_heatmap"]
 
 def _means(data, hue: str | None, *, wave, min_n: int, codebook=None, **filters) -> tuple[pd.DataFrame, str | None, str | None]:
     """condition_means of a Survey (one wave, filtered) by ``hue``, or the table passed; and the resolved hue."""
-    hue = column_of(data, hue, codebook)
-    if isinstance(data, Survey):
-        survey, shown = pick_wave(data, wave)
-        filters = {col: None if v is None else [value_of(survey, col, x) for x in ([v] if isinstance(v, str) else v)]
-                   for col, v in filters.items()}
-        survey = pick_rows(survey, **filters)
-        return condition_means(survey, by=hue, min_n=min_n, pool_waves=True), shown, hue
-    missing = [c for c in ["condition", "mean", "ci_low", "ci_high", "n"] if c not in data]
+    table, shown, hue = computed(data, condition_means, hue, wave=wave, min_n=min_n, codebook=codebook, **filters)
+    missing = [c for c in ["condition", "mean", "ci_low", "ci_high", "n"] if c not in table]
     if missing:
         raise ValueError(f"the table lacks column(s) {', '.join(missing)}; pass a Survey or "
                          f"the result of analyse.condition_means(survey, by={hue!r})")
-    return data, None, hue
+    return table, shown, hue
 
 
 def draw_profile(ax, table: pd.DataFrame, cb, *, hue: str | None, lang: str, palette=None,
