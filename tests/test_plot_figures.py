@@ -422,3 +422,9 @@ def test_wave_dumbbells_use_the_holm_p_of_wave_change_at_sig_level(survey):
     assert "sig_level" in inspect.signature(ap.wave_dumbbells).parameters
     assert "alpha" not in inspect.signature(ap.wave_dumbbells).parameters
     assert "all changes in the figure" not in ap.wave_dumbbells.__doc__
+
+
+def test_likert_zero_at_moves_neutral_to_one_side(wave2):
+    ax = ap.likert_bars(wave2, conditions=["ambitie"], zero_at=3.5)
+    neutral = [p for p in segments(ax) if p.get_gid().endswith("|3")]
+    assert neutral and all(p.get_x() + p.get_width() == pytest.approx(0) for p in neutral)

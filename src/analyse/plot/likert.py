@@ -36,7 +36,7 @@ def _layout(table: pd.DataFrame, hue: str | None) -> list[tuple[str, object]]:
 
 
 @doc
-def likert_bars(data, *, hue: str | None = None, conditions=None, wave="last", center=None,
+def likert_bars(data, *, hue: str | None = None, conditions=None, wave="last", zero_at=None,
                 lang: str = "nl", wrap_width: int = 60, label_min: float = 0.08, min_n: int = MIN_GROUP_SIZE,
                 ax=None):
     """Diverging stacked bars: the share of each answer per statement, centred on neutral.
@@ -57,10 +57,10 @@ def likert_bars(data, *, hue: str | None = None, conditions=None, wave="last", c
     conditions : str or list of str, optional
         Conditions to show (default all five).
     {wave}
-    center : float, optional
-        Scale value at zero. Default the midpoint (3): the neutral answer is
-        split half left, half right. ``3.5`` puts neutral wholly on the left
-        (R likert's ``center`` semantics).
+    zero_at : float, optional
+        Scale value drawn at 0%. Default the midpoint (3): the neutral answer
+        is split half left, half right. ``3.5`` puts neutral wholly on the left
+        (R likert's ``center``).
     {lang}
     wrap_width : int
         Characters per line of the statement text.
@@ -89,12 +89,12 @@ def likert_bars(data, *, hue: str | None = None, conditions=None, wave="last", c
     survey, shown = pick_wave(survey, wave)
     table = likert_counts(survey, by=hue, conditions=conditions, min_n=min_n, pool_waves=True)
     points = cb.scale_points
-    center = cb.midpoint if center is None else float(center)
+    zero_at = cb.midpoint if zero_at is None else float(zero_at)
     colors = scale_palette(len(points))
     shares = table[[f"share_{p:g}" for p in points]].to_numpy(dtype=float)
     shares = np.nan_to_num(shares)
-    # Zero sits at `center`: all of the points below it, plus half of a point exactly on it.
-    weight = np.where(points < center, 1.0, np.where(points == center, 0.5, 0.0))
+    # Zero sits at `zero_at`: all of the points below it, plus half of a point exactly on it.
+    weight = np.where(points < zero_at, 1.0, np.where(points == zero_at, 0.5, 0.0))
     starts = np.cumsum(shares, axis=1) - shares - (shares * weight).sum(axis=1, keepdims=True)
 
     rows = _layout(table, hue)
