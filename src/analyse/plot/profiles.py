@@ -33,6 +33,7 @@ from ._theme import (
     number_formatter,
     text,
     text_color,
+    wrap,
 )
 
 __all__ = ["condition_profile", "draw_profile", "leerlab_heatmap"]
@@ -196,7 +197,8 @@ def leerlab_heatmap(data, *, hue: str | None = "leerlab", wave="last", lang: str
                         fontsize="medium", fontweight="bold", color=color)
                 ax.text(j + 0.5, i + 0.75, f"n={k}", ha="center", va="center", fontsize="x-small", color=color)
     ax.set_xticklabels([cb.label("condition", c, lang) for c in conds], rotation=0)
-    ax.set_yticklabels([group_label(cb, hue, o, lang) for o in order] if hue else order, rotation=0)
+    # long names (a school's full name) wrap, so the cells keep their width
+    ax.set_yticklabels([wrap(group_label(cb, hue, o, lang), 32) for o in order] if hue else order, rotation=0)
     ax.set_xlabel(text("condition", lang))
     ax.set_ylabel(group_title(hue, lang) if hue else "")
     ax.set_title(text("heatmap_title", lang) + wave_suffix(shown, lang))
