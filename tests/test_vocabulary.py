@@ -202,8 +202,8 @@ def _documented(fn) -> list[str]:
     for line in block.splitlines():
         if re.match(r"^    [A-Za-z_*]", line) and not line.startswith("     "):
             head = line.strip().split(" : ")[0]
-            if re.fullmatch(r"\**\w+(, \**\w+)*", head):
-                names += [n.lstrip("*") for n in head.split(", ")]
+            if re.fullmatch(r"\w+(, \w+)*", head):
+                names += head.split(", ")
     return names
 
 
