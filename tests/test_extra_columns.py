@@ -243,3 +243,29 @@ def test_survey_from_frame_keeps_its_extra_columns():
     pd.testing.assert_frame_equal(s.responses.iloc[:, :27], truth.responses)
     assert an.Survey(truth.responses).extra_columns == []
     assert list(an.Survey(truth.responses).long().columns) == [*an.survey.META, "condition", "item", "score"]
+
+
+def test_statistics_and_figures_group_by_an_extra_column(exported):
+    """A question the loader did not map is a stratum like any other, in any capitalisation."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    survey, _, _, _, _ = exported
+    r = survey.responses
+    means = an.condition_means(survey, by="cohort", min_n=1)
+    assert "Cohort" in means.columns and set(means["Cohort"]) == {2023.0, 2024.0}
+    items = survey.codebook.items_of("ambitie")
+    for year in (2023.0, 2024.0):
+        rows = r[r["Cohort"] == year]
+        expected = rows[items].mean(axis=1).mean()
+        got = means.loc[(means["Cohort"] == year) & (means["condition"] == "ambitie"), "mean"]
+        assert got.item() == pytest.approx(expected, abs=1e-12)
+        assert means.loc[means["Cohort"] == year, "n"].max() == len(rows)
+    gaps = an.gap(survey, between="Cohort (schooljaar)", min_n=1)
+    assert set(gaps["a"]) | set(gaps["b"]) == set(r["Cohort (schooljaar)"].dropna())
+    fig, ax = plt.subplots()
+    assert an.plot.condition_profile(survey, hue="COHORT", ax=ax, min_n=1) is ax
+    assert set(ax.analyse_data["Cohort"]) == {2023.0, 2024.0}
+    plt.close(fig)
