@@ -107,6 +107,25 @@ def test_agreement_of_three_levels_compares_every_pair(survey):
     assert (ag.groupby(["leerlab", "condition"], observed=True).size() == 3).all()
 
 
+def test_pairwise_comparisons_are_bounded():
+    """Every pair of 13 teams would be 78 passes over the data: refused with what to do instead."""
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame({"team": np.repeat([f"t{i:02d}" for i in range(13)], 6),
+                       **{f"q{i}": rng.integers(1, 6, 78).astype(float) for i in range(1, 4)}})
+    scales = {"cohesion": ["q1", "q2", "q3"]}
+    refused = r"between='team' has 13 values.*78 comparisons.*a= and b="
+    with pytest.raises(AnalyseError, match=refused):
+        an.gap(df, between="team", scales=scales)
+    with pytest.raises(AnalyseError, match=refused):
+        an.agreement(df, between="team", scales=scales, n_options=5)
+    picked = an.gap(df, "team", a="T03", b="t07", scales=scales)
+    assert picked[["a", "b"]].values.tolist() == [["t03", "t07"]]
+    twelve = an.gap(df[df["team"] != "t12"], "team", scales=scales)
+    assert len(twelve) == 66
+    with pytest.raises(AnalyseError, match="give both a= and b="):
+        an.gap(df, "team", a="t01", scales=scales)
+
+
 # ---------------------------------------------------------------- waves
 def test_waves_are_kept_apart_unless_pooled_and_the_pooled_result_says_so(survey):
     per_wave = an.condition_means(survey, by="leerlab")

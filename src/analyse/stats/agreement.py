@@ -16,6 +16,7 @@ from scipy import stats as st
 
 from .._docstrings import doc
 from ..codebook import Codebook
+from ..errors import AnalyseError
 from ..survey import Survey
 from ._common import (MIN_GROUP_SIZE, add_note, condition_frame, group_codes, gsum, holm, join_notes, note_small,
                       quiet, stack_conditions)
@@ -499,6 +500,20 @@ def gap(data: Survey | pd.DataFrame, between: str, a=None, b=None, by: str | Seq
 
 
 # ---------------------------------------------------------------------- sides and pairs
+#: Most values of ``between`` compared pairwise within one stratum (66 pairs):
+#: every pair is a pass over the data, so the cost grows with its square.
+MAX_PAIRED_VALUES = 12
+
+
+def check_pair_count(n_sides: int, between: str, by: list[str]) -> None:
+    """Refuse a pairwise comparison whose number of pairs would grow without bound."""
+    if n_sides > MAX_PAIRED_VALUES:
+        raise AnalyseError(
+            f"between={between!r} has {n_sides} values within one stratum{f' (by={by})' if by else ''}: every pair would be "
+            f"{n_sides * (n_sides - 1) // 2} comparisons (at most {MAX_PAIRED_VALUES} values). Add the "
+            f"column that holds a few values at a time to by=, or pick two with a= and b=.")
+
+
 def label_sides(frame: pd.DataFrame, strata: list[str], between: str, values: Sequence | None = None):
     """Which side of the comparison every row is on, within its stratum: 0, 1, 2, ... (-1: none).
 
@@ -542,13 +557,14 @@ def _pairwise(d: Data, by: list[str], between: str, a=None, b=None, *, min_items
     stratum has. Columns: the strata, ``condition, a, b`` and those of :func:`gap_table`.
     """
     if (a is None) != (b is None):
-        raise ValueError("give both a= and b= (two values to compare), or neither to compare every pair")
+        raise AnalyseError("give both a= and b= (two values to compare), or neither to compare every pair")
     values = None if a is None else [d.value(between, a), d.value(between, b)]
     side, table = label_sides(d.frame, by, between, values)
     long = d.long_scores(by, min_items)
     long["_side"] = np.repeat(side, len(d.conditions))
     frames = []
     n_sides = int(table["side"].max()) + 1 if len(table) else 0
+    check_pair_count(n_sides, between, by)
     for i, j in combinations(range(max(n_sides, 2)), 2):
         part = gap_table(long, "_side", i, j, by + ["condition"], min_n=min_n, confidence=confidence)
         for col, k in (("a", i), ("b", j)):

@@ -14,7 +14,7 @@ from ..codebook import Codebook
 from ..survey import Survey
 from ._common import MIN_GROUP_SIZE, add_note, group_codes, holm, quiet
 from ._input import Data, as_data
-from .agreement import gap_table, label_sides
+from .agreement import check_pair_count, gap_table, label_sides
 from .scores import _describe
 
 __all__ = ["level_nodes", "level_gaps", "kruskal_levels", "BOARD_GAP", "TRANSLATION_GAP"]
@@ -194,6 +194,7 @@ def level_gaps(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = Non
     sc = _sided_scores(d, by, min_items)
     names = sc[_cols(by, "side", "partner")].drop_duplicates()
     sides = sorted(set(sc["side"]) | {"A", "B"})  # A vs B even where a stratum has one school: no rows, right columns
+    check_pair_count(len(sides), "partner", by)
     # horizontal: every pair of sides (A vs B) at each level
     parts = []
     for sa, sb in combinations(sides, 2):
