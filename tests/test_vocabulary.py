@@ -254,23 +254,23 @@ def test_every_docstring_documents_exactly_its_parameters():
         assert sorted(documented) == sorted(inspect_params(fn)), name
 
 
-def test_every_statistic_has_a_runnable_example():
+def test_every_public_function_has_a_runnable_example():
     import doctest
 
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     finder = doctest.DocTestFinder(recurse=False)
-    for name in an.stats.__all__:
-        fn = getattr(an, name)
-        if not callable(fn):
-            continue
+    for name, fn in {**_public(), "an.plot": an.plot}.items():
         assert "+SKIP" not in (fn.__doc__ or ""), name
         tests = finder.find(fn, name, globs={})
         assert tests and tests[0].examples, f"{name} has no example"
         for t in tests:
             runner.run(t)
+        plt.close("all")
     assert runner.summarize(verbose=False).failed == 0
 
 

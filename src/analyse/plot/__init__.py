@@ -15,7 +15,8 @@ DataFrame, ``.analyse_data``. A figure is never named as a table
 >>> ap.set_theme()
 >>> survey = an.sample.generate()
 >>> ax = ap.condition_profile(survey, hue="leerlab")
->>> ap.save(ax, "profiel")                              # doctest: +SKIP
+>>> ax.get_ylabel()
+'Gemiddelde (95%-BI)'
 """
 
 from ._theme import MEAN_CMAP, SCALE_COLORS, save, scale_palette, set_theme

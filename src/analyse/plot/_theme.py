@@ -207,10 +207,11 @@ def save(fig, path: str | Path, *, formats: Iterable[str] = ("png", "svg", "pdf"
 
     Examples
     --------
+    >>> import pathlib, tempfile
     >>> import analyse.plot as ap, matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
-    >>> ap.save(fig, "/tmp/example")  # doctest: +SKIP
-    [PosixPath('/tmp/example.png'), PosixPath('/tmp/example.svg'), PosixPath('/tmp/example.pdf')]
+    >>> [p.name for p in ap.save(fig, pathlib.Path(tempfile.mkdtemp()) / "voorbeeld")]
+    ['voorbeeld.png', 'voorbeeld.svg', 'voorbeeld.pdf']
     """
     fig = getattr(fig, "figure", fig)  # FacetGrid and Axes carry their Figure
     path = Path(path)

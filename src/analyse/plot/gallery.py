@@ -42,6 +42,15 @@ def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE
 
     The wave change only with several waves; a figure that groups by a metadata
     column the data lack (:attr:`Survey.absent`) is left out.
+
+    Examples
+    --------
+    >>> import analyse as an
+    >>> makers = dict(an.plot.figure_makers(an.sample.generate()))
+    >>> list(makers)[:3]
+    ['profiel_leerlabs', 'profiel_niveaus', 'heatmap_leerlabs']
+    >>> makers["profiel_niveaus"]().get_title()
+    'Profiel van de vijf voorwaarden — meting 2'
     """
     survey = data
     kw = {"lang": lang, "min_n": min_n}
@@ -73,8 +82,12 @@ def render_all(data: Survey, folder: str | Path, *, lang: str = "nl", min_n: int
 
     Examples
     --------
+    >>> import tempfile
     >>> import analyse as an
-    >>> an.plot.render_all(an.load("data/sample"), "figures")  # doctest: +SKIP
+    >>> paths = an.plot.render_all(an.sample.generate(), tempfile.mkdtemp(), formats=["png"],
+    ...                            only=["profiel_leerlabs"])
+    >>> [p.name for p in paths]
+    ['profiel_leerlabs.png']
     """
     set_theme()
     survey = protected_at(data, min_n)
