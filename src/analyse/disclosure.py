@@ -29,7 +29,6 @@ their rows are hidden; declare them in ``protect(..., groupings=)``.
 from __future__ import annotations
 
 import functools
-import inspect
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
