@@ -172,7 +172,7 @@ def test_user_columns_extend_the_builtin_ones(tmp_path):
     assert cb.raw["columns"]["personal"] == BUILTIN_COLUMNS["personal"] + ["Afdelingscode"]
     assert cb.raw["columns"]["preview_status"] == OLD_COLUMNS["preview_status"] + ["Proef"]
     assert cb.raw["columns"]["afdeling"] == ["Afdeling", "Sectie"]      # a key of the user's own is kept
-    assert cb.raw["columns"]["wave"] == OLD_COLUMNS["wave"]
+    assert cb.raw["columns"]["wave"] == BUILTIN_COLUMNS["wave"]
     assert cb.column_names["personal"][-1] == "afdelingscode" and "ip address" in cb.column_names["personal"]
 
 
