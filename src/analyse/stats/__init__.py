@@ -18,6 +18,7 @@ from . import scores as _scores
 from . import success as _success
 from . import waves as _waves
 from ._common import MIN_GROUP_SIZE
+from .open_answers import open_answers
 from .scores import condition_scores
 from .success import factor_scores
 
@@ -54,4 +55,5 @@ __all__: list[str] = [
     "factor_scores",
     "success_factors",
     "likert_counts",
+    "open_answers",
 ]
