@@ -27,7 +27,7 @@ def test_check_english_and_strict(tmp_path, capsys):
     assert main(["check", "data/sample", "--lang", "en", "--strict", "--excluded", str(tmp_path / "ex.csv")]) == 1
     out = capsys.readouterr().out
     assert "Total: 305 rows read, 300 kept, 5 excluded" in out
-    excluded = pd.read_csv(tmp_path / "ex.csv")
+    excluded = pd.read_csv(tmp_path / "ex.csv", sep=";", encoding="utf-8-sig")
     assert list(excluded.columns) == ["file", "row", "column", "value", "reason", "detail"]
     assert len(excluded) == 5
 
@@ -95,7 +95,7 @@ def test_check_replaces_a_file_only_with_force(exports, tmp_path, capsys):
     assert "already exists; --excluded replaces a file only with --force" in capsys.readouterr().err
     assert mine.read_text() == "mijn aantekeningen"
     assert main(["check", str(exports), "--excluded", str(mine), "--force"]) == 0
-    assert len(pd.read_csv(mine)) == 3
+    assert len(pd.read_csv(mine, sep=";", encoding="utf-8-sig")) == 3
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no partial file left
 
 

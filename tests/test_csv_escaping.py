@@ -47,8 +47,9 @@ def _plain_number(cell):
 def test_numbers_stay_numbers_and_text_numbers_are_escaped(tmp_path):
     frame = pd.DataFrame({"score": [-1.5, 2.0], "n": pd.array([-1, 3], dtype="Int64"),
                           "text": ["-inf", "-1+1"], "number_text": ["-1,5", "-2"]})
-    rows = list(csv.reader(write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8").splitlines()))
-    assert rows[1:] == [["-1.5", "-1", "'-inf", "-1,5"], ["2.0", "3", "'-1+1", "-2"]]
+    text = write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert rows[1:] == [["-1,5", "-1", "'-inf", "-1,5"], ["2,0", "3", "'-1+1", "-2"]]
 
 
 def test_leading_apostrophe_of_a_value_is_kept_not_taken_for_our_escape():

@@ -342,8 +342,8 @@ def test_formula_text_never_becomes_a_formula(tmp_path, small_survey):
     ws = openpyxl.load_workbook(xlsx).active
     kinds = {c.data_type for row in ws.iter_rows() for c in row if c.value is not None}
     assert "f" not in kinds
-    csv_text = s.to_csv(tmp_path / "c.csv").read_text(encoding="utf-8")
-    assert ",'=1+1" in csv_text and ",'@SUM(A1)" in csv_text
+    csv_text = s.to_csv(tmp_path / "c.csv").read_text(encoding="utf-8-sig")
+    assert ";'=1+1" in csv_text and ";'@SUM(A1)" in csv_text
     for path in (xlsx, tmp_path / "c.csv"):
         back = an.load(path).comments
         assert {"=1+1", "@SUM(A1)"} <= set(back["text"])

@@ -69,7 +69,7 @@ def test_shared_folder_holds_no_row_and_no_input_folder(planted):
 
 def test_private_folder_holds_the_excluded_rows(planted):
     _, out, private = planted
-    excluded = pd.read_csv(private / "excluded.csv")
+    excluded = pd.read_csv(private / "excluded.csv", sep=";", encoding="utf-8-sig")
     assert MARKER in excluded["value"].tolist()
     assert len(excluded) == 6
     assert MARKER in (private / "01_inlezen_en_controleren.ipynb").read_text(encoding="utf-8")
