@@ -113,7 +113,7 @@ def test_the_tables_of_a_report_give_nothing_back(exposed, tmp_path):
 
     export = tmp_path / "export.csv"
     exposed.to_csv(export)
-    out = build_report([export], tmp_path / "rapport", notebooks=False, progress=False)
+    out = build_report([export], tmp_path / "rapport", notebooks=False, progress=False).out
     sheets = pd.read_excel(out / "tables.xlsx", sheet_name=None)
     truth = an.load(export)
     assert len(truth.responses) + len(truth.excluded) == len(exposed.responses)  # the row without level

@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     report = sub.add_parser(
-        "report", help="the whole analysis: tables, figures, executed notebooks, one HTML page",
+        "report", help="the whole analysis: one HTML report, tables, figures, executed notebooks",
         description="Load and validate the inputs, compute every analysis and write DIR/tables.xlsx, "
                     "DIR/figures/ (PNG, SVG, PDF), DIR/notebooks/ (executed) and DIR/report.html: a folder to "
                     "share, naming no input folder and holding no row of the data. The excluded rows with their "
@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="wave (meting) of files that do not name it; once, or once per file")
     _map_options(report)
     report.add_argument("--no-notebooks", action="store_true",
-                        help="skip executing the notebooks and report.html (tables and figures only)")
+                        help="skip executing the notebooks (report.html, tables and figures are still written)")
+    report.add_argument("--per-leerlab", action="store_true",
+                        help="also write one feedback page per leerlab (DIR/leerlabs/), for the team's own talk")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(run=_report)
     return parser
@@ -132,16 +134,16 @@ def _waves(args):
 
 
 def _report(args) -> int:
-    from .report import build_report, private_folder
+    from .report import build_report
+    from .texts import text
 
-    out = build_report(args.inputs, args.out, lang=args.lang, min_n=args.min_n, codebook=args.codebook,
-                       wave=_waves(args), columns=_column_map(args), notebooks=not args.no_notebooks,
-                       progress=not args.quiet, private=args.private)
-    private = private_folder(out, args.private)
-    nl = args.lang == "nl"
-    print(("Rapport (om te delen) geschreven naar " if nl else "Report (to share) written to ") + str(out))
-    print(("Uitgesloten rijen en inleesverslag (niet delen) in " if nl else
-           "Excluded rows and load report (not to share) in ") + str(private))
+    done = build_report(args.inputs, args.out, lang=args.lang, min_n=args.min_n, codebook=args.codebook,
+                        wave=_waves(args), columns=_column_map(args), notebooks=not args.no_notebooks,
+                        per_leerlab=args.per_leerlab, progress=not args.quiet, private=args.private)
+    print(text("cli.private", args.lang, excluded=done.excluded, private=done.private))
+    if done.leerlab_pages:
+        print(text("cli.leerlab_pages", args.lang, n=len(done.leerlab_pages), folder=done.leerlab_pages[0].parent))
+    print(text("cli.report", args.lang, html=done.html))
     return EXIT_OK
 
 

@@ -3,10 +3,11 @@
 ``build_report`` loads the inputs, computes every analysis, and writes into
 ``out``::
 
+    report.html     key findings, then a section per question: figure, curated table, how to read it
+    leerlabs/       with per_leerlab: one feedback page per leerlab
     tables.xlsx     one formatted sheet per analysis + a sheet explaining the columns
     figures/        every figure as PNG, SVG and PDF
-    notebooks/      the notebooks, executed with these parameters
-    report.html     the executed notebooks in one self-contained page
+    notebooks/      the notebooks, executed with these parameters and linked from report.html
     kolommen.toml   the column map the load used (columns.toml in English), for the next wave's --map
 
 That folder can be shared: it names input files without their folders and
@@ -28,7 +29,6 @@ or hold an input.
 from __future__ import annotations
 
 import glob
-import html
 import os
 import shutil
 import sys
@@ -37,6 +37,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -46,11 +47,13 @@ from . import stats
 from .colmap import ColumnMap, write_map
 from .disclosure import protected_at
 from .errors import AnalyseError
+from .page import leerlab_page, report_page
 from .stats import MIN_GROUP_SIZE
 from .survey import Survey
+from .texts import check_lang
 from .writing import write_csv, write_xlsx
 
-__all__ = ["MAP_NAME", "NOTEBOOKS", "build_report", "check_output", "compute_tables", "private_folder",
+__all__ = ["MAP_NAME", "NOTEBOOKS", "ReportFolder", "build_report", "check_output", "compute_tables", "private_folder",
            "read_only_paths", "write_tables"]
 
 #: File name of the column map a report writes, per language.
@@ -140,9 +143,20 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str
     return write_xlsx(Path(path), sheets)
 
 
+@dataclass(frozen=True)
+class ReportFolder:
+    """What :func:`build_report` wrote: the folder to share, the private one, the page, and the rows not used."""
+
+    out: Path
+    private: Path
+    html: Path
+    excluded: int
+    leerlab_pages: tuple[Path, ...] = ()
+
+
 def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE, codebook=None,
-                 wave=None, columns=None, metadata=None, notebooks: bool = True, progress: bool = True,
-                 private: str | Path | None = None) -> Path:
+                 wave=None, columns=None, metadata=None, notebooks: bool = True, per_leerlab: bool = False,
+                 progress: bool = True, private: str | Path | None = None) -> ReportFolder:
     """Load ``inputs``, compute everything and write the report folder ``out`` atomically.
 
     Parameters
@@ -152,16 +166,19 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     out : path
         The report folder, to share; replaced as a whole when the new report is complete.
     lang : {"nl", "en"}
-        Language of labels, sheet names and figures.
+        Language of every text, table header, sheet name and figure.
     min_n : int
-        Minimum group size; smaller groups are suppressed in every table and figure.
-    columns, metadata
-        A column map and values for every row, as for :func:`analyse.load`.
-        The map the load used (recognised and given) is written to the report
-        folder as ``kolommen.toml`` (``columns.toml`` in English), ready for
-        the next wave's ``--map``; the notebooks load with it.
+        Minimum group size; smaller groups are suppressed in every table, figure and page.
+    codebook : path, optional
+        A codebook of your own; it reaches the tables, the figures, the pages and the notebooks.
+    wave, columns, metadata
+        As for :func:`analyse.load`. The column map the load used (recognised
+        and given) is written to the report folder as ``kolommen.toml``
+        (``columns.toml`` in English), ready for the next wave's ``--map``.
     notebooks : bool
-        Also execute the notebooks and render ``report.html`` (needs a Jupyter kernel).
+        Also execute the notebooks (in parallel, linked from ``report.html``; needs a Jupyter kernel).
+    per_leerlab : bool
+        Also write one feedback page per leerlab (``leerlabs/<leerlab>.html``).
     progress : bool
         Show a progress bar on standard error.
     private : path, optional
@@ -173,8 +190,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     """
     from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
-    if lang not in ("nl", "en"):
-        raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+    check_lang(lang)
     out = Path(out).resolve()
     private = private_folder(out, private)
     inputs = [str(Path(p).resolve()) for p in ([inputs] if isinstance(inputs, (str, Path)) else inputs)]
@@ -182,7 +198,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     for target, option in ((out, "--out"), (private, "--private")):
         check_output(target, read_only, option)
         _check_target(target)
-    steps = ["load", "tables", "figures"] + ([s for s, _, _ in NOTEBOOKS] + ["html"] if notebooks else [])
+    steps = ["load", "tables", "figures", "html"] + (["notebooks"] if notebooks else [])
     bar = tqdm(total=len(steps), disable=not progress, unit="stap" if lang == "nl" else "step", leave=False)
     works: list[Path] = []
     try:
@@ -196,7 +212,8 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
 
         bar.set_description("tabellen" if lang == "nl" else "tables")
         shared = protected_at(survey, min_n)  # what the shareable folder shows
-        write_tables(compute_tables(shared, min_n=min_n), work / "tables.xlsx", lang=lang)
+        tables = compute_tables(shared, min_n=min_n)
+        write_tables(tables, work / "tables.xlsx", lang=lang)
         bar.update()
 
         bar.set_description("figuren" if lang == "nl" else "figures")
@@ -205,20 +222,27 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         render_all(shared, work / "figures", lang=lang, min_n=min_n)
         bar.update()
 
+        bar.set_description("html")
+        answers = _open_answers(shared, min_n)
+        stems = [stem for stem, _, _ in NOTEBOOKS if not _NOTEBOOK_NEEDS.get(stem, set()) & set(survey.absent)]
+        titles = {stem: (nl if lang == "nl" else en) for stem, nl, en in NOTEBOOKS}
+        pages = _write_leerlab_pages(shared, tables, work, lang=lang, min_n=min_n, answers=answers) \
+            if per_leerlab else []
+        html_path = work / "report.html"
+        html_path.write_text(report_page(
+            shared, tables, work / "figures", lang=lang, min_n=min_n, answers=answers,
+            notebooks=[(titles[s], f"notebooks/{s}.ipynb") for s in stems] if notebooks else [],
+            leerlab_pages=[(name, path.relative_to(work).as_posix()) for name, path in pages]), encoding="utf-8")
+        bar.update()
+
         if notebooks:
-            run = {"inputs": inputs, "lang": lang, "min_n": min_n, "wave": wave, "scrub": _scrubber(read_only, works)}
-            executed = []
+            bar.set_description("notebooks")
+            run = {"inputs": inputs, "lang": lang, "min_n": min_n, "wave": wave, "codebook": codebook,
+                   "scrub": _scrubber(read_only, works)}
             (work / "notebooks").mkdir()
-            absent = set(survey.absent)
-            for stem, _, _ in NOTEBOOKS:
-                bar.set_description(stem)
-                if not _NOTEBOOK_NEEDS.get(stem, set()) & absent:
-                    executed.append(_execute(stem, work / "notebooks", show_rows=False,
-                                             columns=f"../{column_map.name}", **run))
-                bar.update()
-            _execute(NOTEBOOKS[0][0], work_private, show_rows=True, columns=str(column_map), **run)
-            bar.set_description("html")
-            _write_html(executed, work / "report.html", lang=lang, absent=sorted(absent))
+            jobs = [(stem, work / "notebooks", False, f"../{column_map.name}") for stem in stems]
+            jobs.append((NOTEBOOKS[0][0], work_private, True, str(column_map)))
+            _execute_all(jobs, **run)
             bar.update()
         for folder in works:
             _write_marker(folder)
@@ -232,7 +256,34 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         raise
     finally:
         bar.close()
-    return out
+    return ReportFolder(out=out, private=private, html=out / "report.html", excluded=len(survey.excluded),
+                        leerlab_pages=tuple(out / path.relative_to(work) for _, path in pages))
+
+
+def _open_answers(survey: Survey, min_n: int) -> pd.DataFrame | None:
+    """The open answers per leerlab, condition and wave, as the pages show them (None without comments)."""
+    if survey.comments is None or survey.comments.empty or "leerlab" in survey.absent:
+        return None
+    return stats.open_answers(survey, by="leerlab", min_n=min_n)
+
+
+def _write_leerlab_pages(survey: Survey, tables, work: Path, *, lang: str, min_n: int,
+                         answers) -> list[tuple[str, Path]]:
+    """One feedback page per leerlab in ``leerlabs/``: (display name, path)."""
+    if "leerlab" in survey.absent:
+        return []
+    from .plot.gallery import safe_name
+
+    folder = work / "leerlabs"
+    folder.mkdir()
+    names = survey.codebook.labels("leerlab", lang)
+    pages = []
+    for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
+        path = folder / f"{safe_name('leerlab', leerlab)}.html"
+        path.write_text(leerlab_page(survey, tables, str(leerlab), lang=lang, min_n=min_n, answers=answers),
+                        encoding="utf-8")
+        pages.append((names.get(leerlab, str(leerlab)), path))
+    return pages
 
 
 def _load_survey(inputs: list[str], **options) -> Survey:
@@ -267,21 +318,34 @@ def notebook_source(stem: str) -> Path:
     return path
 
 
-def _execute(stem: str, folder: Path, *, inputs: list[str], lang: str, min_n: int, wave, columns: str,
-             show_rows: bool, scrub: Callable[[Path], None]) -> Path:
+def _execute_all(jobs: list[tuple[str, Path, bool, str]], **run) -> None:
+    """Execute the notebooks ``(stem, folder, show_rows, columns)``, two at a time (a kernel each).
+
+    The kernels write start-up chatter to the inherited stderr: it goes to a
+    log beside the first notebook, out of the user's terminal, and is removed
+    when every notebook ran.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    log = jobs[0][1] / "notebooks.log"
+    with _stderr_to(log), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        list(pool.map(lambda job: _execute(*job, **run), jobs))  # list(): re-raise the first failure
+    log.unlink()
+
+
+def _execute(stem: str, folder: Path, show_rows: bool, columns: str, *, inputs: list[str], lang: str, min_n: int,
+             wave, codebook, scrub: Callable[[Path], None]) -> Path:
     import papermill
 
     target = folder / f"{stem}.ipynb"
     # Only notebook 01 lists rows; papermill warns about a parameter a notebook does not declare.
     rows = {"show_rows": show_rows} if stem == NOTEBOOKS[0][0] else {}
-    # The kernel writes start-up chatter to the inherited stderr; keep it in a log, out of the user's terminal.
-    with _stderr_to(folder / f"{stem}.log"):
-        papermill.execute_notebook(
-            str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
-            kernel_name="python3",
-            parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
-                        "columns": columns, "save": False, **rows})
-    (folder / f"{stem}.log").unlink()
+    papermill.execute_notebook(
+        str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
+        kernel_name="python3",
+        parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
+                    "codebook": None if codebook is None else str(Path(codebook).resolve()),
+                    "columns": columns, "save": False, **rows})
     scrub(target)
     return target
 
@@ -298,50 +362,6 @@ def _stderr_to(path: Path):
             sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
-
-
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#222;line-height:1.45}
-nav{background:#f4f4f4;padding:.6em 1em;border-radius:6px}nav a{margin-right:1.2em}
-section{border-top:2px solid #ddd;margin-top:2.5em;padding-top:1em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0;display:block;overflow-x:auto}
-th,td{border:1px solid #ddd;padding:.2em .5em;text-align:right}th{background:#f4f4f4}
-img{max-width:100%;height:auto}pre{white-space:pre-wrap;font-size:.85em;background:#fafafa;padding:.5em}
-.jp-InputArea,.input_prompt,.output_prompt,.jp-InputPrompt,.jp-OutputPrompt{display:none}
-"""
-
-
-def _write_html(executed: list[Path], path: Path, *, lang: str, absent: list[str] = ()) -> Path:
-    """One self-contained page: no scripts, no external resources, figures embedded.
-
-    When the data lack metadata (``absent``), the page says which sections are left out and why.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    titles = {stem: (nl if lang == "nl" else en) for stem, nl, en in NOTEBOOKS}
-    nav, sections = [], []
-    for nb_path in executed:
-        stem = nb_path.stem
-        body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
-        nav.append(f'<a href="#{stem}">{html.escape(titles[stem])}</a>')
-        sections.append(f'<section id="{stem}">{body}</section>')
-    title = "Reflecteren op samenwerking - rapport" if lang == "nl" else "Reflecting on collaboration - report"
-    if absent:
-        left_out = ", ".join(titles[s] for s, _, _ in NOTEBOOKS if _NOTEBOOK_NEEDS.get(s, set()) & set(absent))
-        sections.insert(0, "<p>" + html.escape(
-            f"Deze gegevens hebben geen {', '.join(absent)} (het formulier vroeg er niet naar); daarom ontbreekt: "
-            f"{left_out}." if lang == "nl" else
-            f"These data have no {', '.join(absent)} (the form did not ask it); left out therefore: {left_out}.")
-            + "</p>")
-    page = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{title}</h1><nav>{''.join(nav)}</nav>"
-            f"{''.join(sections)}</body></html>")
-    path.write_text(page, encoding="utf-8")
-    return path
 
 
 def _umask() -> int:
