@@ -18,6 +18,9 @@ from analyse.cli import main
 
 ROOT = Path(__file__).parents[1]
 MARKER = "PLANTED-7f3a"
+#: An open answer of a kept row: the report shows open answers per leerlab and condition (issue 14), so this one
+#: may appear in the pages (report.html, notebooks) beside its condition's scores, never in tables or figures.
+KEPT = "OPEN-ANTWOORD-5e2b"
 FOLDER = "prive-map-c41d"   # the folder above the inputs: it may never be named in the shared report
 CSV = "synthetisch_meting2_export.csv"
 #: Personal data typed where it does not belong: in an open answer and in the school's name.
@@ -33,7 +36,7 @@ def planted(tmp_path_factory):
     frame = pd.read_csv(data / CSV, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
     frame.loc[0, "Leerlab"] = MARKER                                     # excluded: not a leerlab
     frame.loc[0, "Ambitie - Onderbouw en licht toe"] = f"{MARKER} excluded row's answer"
-    frame.loc[1, "Ambitie - Onderbouw en licht toe"] = f"{MARKER} kept row's open answer"
+    frame.loc[1, "Ambitie - Onderbouw en licht toe"] = f"{KEPT} kept row's open answer"
     frame.loc[2, "Ambitie - Onderbouw en licht toe"] = " ".join(PII)
     school = frame.loc[3, "School"]
     frame.loc[frame["School"] == school, "School"] = f"{school} (contact {PII[0]}, {PII[2]})"
@@ -65,6 +68,15 @@ def test_shared_folder_holds_no_row_and_no_input_folder(planted):
         for where, text in _texts(path):
             leaked = [s for s in secrets if s in text]
             assert not leaked, f"{path.relative_to(out)} ({where}) contains {leaked}"
+
+
+def test_open_answers_of_kept_rows_only_in_the_report_page(planted):
+    _, out, _ = planted
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{KEPT} kept row&#39;s open answer" in html or f"{KEPT} kept row's open answer" in html
+    for path in (p for p in out.rglob("*") if p.is_file() and p.suffix not in {".html", ".ipynb"}):
+        for where, text in _texts(path):
+            assert KEPT not in text, f"{path.relative_to(out)} ({where}) holds an open answer"
 
 
 def test_private_folder_holds_the_excluded_rows(planted):

@@ -29,7 +29,10 @@ CONDITIONS_NL = ["Ambitie", "Belangen", "Relatie", "Organisatie", "Proces"]
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("r") / "rapport"
+    before = os.getcwd()
     build_report([SAMPLE], out, lang="nl", progress=False)
+    # The notebooks run two at a time: none may move this process's working folder (relative paths would break).
+    assert os.getcwd() == before
     return out
 
 

@@ -3,6 +3,7 @@
 import csv
 import doctest
 import io
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -233,7 +234,7 @@ def test_csv_cells_split_on_semicolon(tmp_path):
 
 
 def test_excluded_rows_written_as_dutch_csv_read_back(tmp_path):
-    survey = an.load("data/sample")
+    survey = an.load(Path(__file__).parents[1] / "data" / "sample")
     assert len(survey.excluded)
     path = write_csv(survey.excluded, tmp_path / "excluded.csv")
     assert path.read_bytes().startswith(BOM)

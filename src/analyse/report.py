@@ -340,9 +340,11 @@ def _execute(stem: str, folder: Path, show_rows: bool, columns: str, *, inputs: 
     target = folder / f"{stem}.ipynb"
     # Only notebook 01 lists rows; papermill warns about a parameter a notebook does not declare.
     rows = {"show_rows": show_rows} if stem == NOTEBOOKS[0][0] else {}
+    # The kernel starts in ``folder`` through nbclient's resources, not papermill's ``cwd=``: that one changes
+    # this process's working folder, which two notebooks run at once would leave pointing at the wrong one.
     papermill.execute_notebook(
-        str(notebook_source(stem)), str(target), cwd=str(folder), progress_bar=False, log_output=False,
-        kernel_name="python3",
+        str(notebook_source(stem)), str(target), progress_bar=False, log_output=False, kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
         parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
                     "codebook": None if codebook is None else str(Path(codebook).resolve()),
                     "columns": columns, "save": False, **rows})
