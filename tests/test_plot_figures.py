@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import dataclasses
 import inspect
 
 import matplotlib.pyplot as plt
@@ -212,7 +213,17 @@ def test_success_factor_chart(wave2, lang):
         marked = {c.get_gid().split("|")[1] for c in ax.collections
                   if (c.get_gid() or "").endswith("|weakest")}
         assert marked == weak
-    assert panels[-1].get_xlabel() == {"nl": "Score (1 = oneens, 5 = eens)", "en": "Score (1 = disagree, 5 = agree)"}[lang]
+    assert panels[-1].get_xlabel() == {"nl": "Score (1 = Helemaal mee oneens, 5 = Helemaal mee eens)",
+                                       "en": "Score (1 = Strongly disagree, 5 = Strongly agree)"}[lang]
+
+
+def test_success_factor_axis_follows_the_codebook_scale(wave2):
+    cb = wave2.codebook
+    seven = {**cb.raw["scale"], "points": list(range(7)),
+             "point_labels": {"nl": ["nooit", *"bcdef", "altijd"], "en": ["never", *"bcdef", "always"]}}
+    fig = ap.success_factor_chart(an.success_factors(wave2), hue=None, conditions=["ambitie"], lang="nl",
+                                  codebook=dataclasses.replace(cb, raw={**cb.raw, "scale": seven}))
+    assert fig.axes[-1].get_xlabel() == "Score (0 = nooit, 6 = altijd)"
 
 
 def test_wave_dumbbells_mark_significant_changes(survey):

@@ -151,6 +151,7 @@ def _check(args) -> int:
     from .colmap import write_map
     from .loading import input_files, load
     from .report import check_output, read_only_paths
+    from .texts import text
     from .writing import write_csv
 
     read_only = read_only_paths([*args.inputs, *input_files(args.inputs)], args.codebook, args.map)
@@ -162,14 +163,13 @@ def _check(args) -> int:
     column_map = _column_map(args)
     survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet, columns=column_map)
     print(survey.report().to_text(args.lang))
-    nl = args.lang == "nl"
     if args.excluded:
         _write_atomically(args.excluded, lambda path: write_csv(survey.excluded, path))
-        print(("Uitgesloten rijen geschreven naar " if nl else "Excluded rows written to ") + str(args.excluded))
+        print(text("cli.written_excluded", args.lang, path=args.excluded))
     if args.write_map:
         _write_atomically(args.write_map, lambda path: write_map(path, survey.report().files, lang=args.lang,
                                                                  dual_scale=column_map.dual_scale))
-        print(("Kolomkaart geschreven naar " if nl else "Column map written to ") + str(args.write_map))
+        print(text("cli.written_map", args.lang, path=args.write_map))
     return EXIT_DATA if args.strict and len(survey.excluded) else EXIT_OK
 
 

@@ -41,8 +41,9 @@ from pathlib import Path
 
 from .codebook import normalise
 from .errors import SurveyError
+from .texts import text
 
-__all__ = ["ColumnMap", "FileMap", "write_map", "toml_string", "METADATA_ROLES"]
+__all__ = ["METADATA_ROLES", "ColumnMap", "FileMap", "toml_string", "write_map"]
 
 #: Roles that may be given as one value for every row of a file.
 METADATA_ROLES = ["wave", "leerlab", "partner", "sector", "level"]
@@ -203,8 +204,7 @@ def _entries(recognised: list, lang: str) -> dict[str, tuple[str, str, str, bool
         meanings = {_meaning(x) for x in same}
         why = f"{r.how}: {_say(r.evidence, lang)}" if r.how else _say(r.evidence, lang)
         if len(same) > 1 and all(x.kind == "comment" for x in same):
-            out[key] = (r.header, "comment", "open vraag na de stellingen van elke conditie" if lang == "nl" else
-                        "the open question after each condition's statements", False)
+            out[key] = (r.header, "comment", text("colmap.repeated_comment", lang), False)
         elif len(meanings) == 1:
             out[key] = (r.header, meanings.pop(), why,
                         r.kind == "extra" or (r.kind == "ignore" and r.how in ("", "empty")))
@@ -228,18 +228,10 @@ def write_map(path: str | Path, reports: list, lang: str = "nl", dual_scale: int
     reuse it). Values given for every row go under ``[metadata]``, or per
     file where files differ.
     """
-    nl = lang == "nl"
     path = Path(path)
     per_file = [(Path(r.file).name, _entries(r.recognised, lang), r.constants) for r in reports]
     general = _entries([x for r in reports for x in r.recognised], lang)
-    out = ["# " + ("Kolomkaart geschreven door analyse: wat elke kolom bevat en waarom. Pas aan waar nodig en "
-                   "gebruik hem opnieuw met --map (Python: an.load(..., columns=\"kolommen.toml\"))." if nl else
-                   "Column map written by analyse: what each column holds and why. Edit where needed and reuse it "
-                   "with --map (Python: an.load(..., columns=\"columns.toml\"))."),
-           "# " + ("Betekenissen: een stellingcode, respondent_id, wave, leerlab, partner, sector, level, id_generic, "
-                   "status, finished, progress, submitted, comment_<conditie>, comment, personal, ignore." if nl else
-                   "Meanings: an item code, respondent_id, wave, leerlab, partner, sector, level, id_generic, "
-                   "status, finished, progress, submitted, comment_<condition>, comment, personal, ignore.")]
+    out = ["# " + text("colmap.intro", lang), "# " + text("colmap.meanings", lang)]
     if dual_scale is not None:
         out += ["", f"dual_scale = {dual_scale}"]
     out += ["", "[columns]", *(_line(*e) for e in general.values() if e[1] is not None)]

@@ -45,16 +45,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .texts import text
+
 __all__ = ["DATE_PROBLEMS", "date_problem_detail", "looks_like_dates", "wave_dates"]
 
-#: Problem codes of a wave date: code -> (Dutch, English) description for reports.
-DATE_PROBLEMS = {
-    "ambiguous_date": ("datum dubbelzinnig (dag/maand of maand/dag? jaar in twee cijfers?)",
-                       "ambiguous date (day/month or month/day? two-digit year?)"),
-    "impossible_date": ("datum bestaat niet (zoals 31 februari of maand 13)",
-                        "impossible date (such as 31 February or month 13)"),
-    "not_a_date": ("geen datum", "not a date"),
-}
+#: Problem codes of a wave date: code -> (Dutch, English) description for reports (``[reason]`` of texts.toml).
+DATE_PROBLEMS = {code: (text(f"reason.{code}", "nl"), text(f"reason.{code}", "en"))
+                 for code in ("ambiguous_date", "impossible_date", "not_a_date")}
 
 #: Plausible years of a wave: a year outside is a typing error, not a meeting.
 FIRST_YEAR, LAST_YEAR = 1990, 2100

@@ -39,8 +39,9 @@ import pandas as pd
 from scipy.linalg import null_space
 
 from .survey import Survey
+from .texts import text
 
-__all__ = ["GROUPINGS", "HIDDEN_NOTE", "Disclosure", "protect", "protected", "protected_at"]
+__all__ = ["GROUPINGS", "Disclosure", "protect", "protected", "protected_at"]
 
 #: Groupings a report shows (besides the wave): the whole wave, leerlab,
 #: level, partner, leerlab x level and the nodes of het 8-tje. Partner names
@@ -54,7 +55,6 @@ GROUPINGS: tuple[frozenset[str], ...] = tuple(frozenset(g) for g in (
 ))
 CELLS = ["leerlab", "partner", "sector", "level"]
 RESPONDENTS = "respondents"  # the measure of a plain count of respondents
-HIDDEN_NOTE = "hidden: disclosure control (min_n {min_n})"
 # Columns kept on a hidden row: they describe the row, not the respondents in it.
 _KEEP = {"k", "pitfall_number", "side", "wave_from", "wave_to"}
 _TOL = 1e-9
@@ -128,7 +128,7 @@ class Disclosure:
                 out[col] = s.where(~mask, "")
             elif pd.api.types.is_numeric_dtype(s):
                 out[col] = s.astype(float).where(~mask, np.nan)
-        note = HIDDEN_NOTE.format(min_n=self.min_n)
+        note = text("note.hidden", "en", min_n=self.min_n)
         if "note" in out:
             old = out["note"].fillna("").astype(str)
             out["note"] = np.where(mask, np.where(old == "", note, old + "; " + note), old)

@@ -81,7 +81,7 @@ def layout(headers: list[str], t: RawTable, rows: HeaderRows, cb: Codebook) -> s
     for name, signature in _LAYOUTS:
         if signature <= norm:
             return name
-    return Note("table with statements as column headers", "tabel met de stellingen als kolomkoppen")
+    return Note.of("evidence.statement_table")
 
 
 def dual_scale(text: str) -> tuple[str, int | None]:

@@ -1,8 +1,9 @@
 """The load report's vocabulary: exclusion reasons, bilingual notes, and what was recognised per file.
 
 Everything a researcher reads about a load — which column was taken for what
-and on what evidence, which rows were excluded and why — is built from the
-names in this module, in Dutch or English.
+and on what evidence, which rows were excluded and why — is said in Dutch or
+English with the texts of ``data/texts.toml`` (``[reason]``, ``[evidence]``,
+``[load_note]``, ``[load]``); a :class:`Note` carries both.
 """
 
 from __future__ import annotations
@@ -12,49 +13,30 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .dates import DATE_PROBLEMS
+from .texts import check_lang, text, texts
 
-__all__ = ["Note", "REASONS", "REASON_CODES", "Recognised", "FileReport", "LoadReport", "EXCLUDED_COLUMNS",
-           "natural_key", "ROLE_NEEDS"]
+__all__ = [
+    "EXCLUDED_COLUMNS",
+    "REASONS",
+    "REASON_CODES",
+    "ROLE_NEEDS",
+    "FileReport",
+    "LoadReport",
+    "Note",
+    "Recognised",
+    "natural_key",
+]
 
 EXCLUDED_COLUMNS = ["file", "row", "column", "value", "reason", "detail"]
 
-#: Exclusion reasons: code -> (Dutch, English) description for reports.
-REASONS = {
-    "empty_row": ("lege rij", "empty row"),
-    "no_answers": ("geen enkele stelling beantwoord", "no statement answered"),
-    "unknown_label": ("onbekend antwoord", "unknown answer label"),
-    "out_of_range": ("score buiten de schaal", "score outside the scale"),
-    "fractional_score": ("score is geen schaalpunt (decimaal)", "fractional score"),
-    "formula": ("formule in cel", "formula in cell"),
-    "missing_id": ("respondentcode ontbreekt", "respondent id missing"),
-    "duplicate_id": ("respondent dubbel in dezelfde meting", "respondent twice in one wave"),
-    "missing_leerlab": ("leerlab ontbreekt", "leerlab missing"),
-    "unknown_leerlab": ("onbekend leerlab", "unknown leerlab"),
-    "ambiguous_leerlab": ("antwoord noemt twee leerlabs", "answer names two leerlabs"),
-    "missing_level": ("niveau ontbreekt", "level missing"),
-    "unknown_level": ("onbekend niveau", "unknown level"),
-    "ambiguous_level": ("antwoord noemt twee niveaus", "answer names two levels"),
-    "unknown_sector": ("onbekend onderwijstype", "unknown sector"),
-    "ambiguous_sector": ("antwoord noemt vmbo en mbo", "answer names two sectors"),
-    "missing_partner": ("partnerschool ontbreekt", "partner school missing"),
-    "missing_wave": ("meting ontbreekt", "wave missing"),
-    **DATE_PROBLEMS,
-    "not_finished": ("niet afgerond", "unfinished response"),
-    "preview": ("voorbeeld-, test- of spamantwoord", "preview, test or spam response"),
-}
+#: Exclusion reasons: code -> (Dutch, English) description for reports, from ``[reason]`` of texts.toml.
+REASONS = {key.removeprefix("reason."): (pair["nl"], pair["en"]) for key, pair in texts().items()
+           if key.startswith("reason.")}
 #: Each reason as a small integer (0 = no problem): the loader keeps one per cell, and objects cost.
 REASON_CODES = {name: i for i, name in enumerate(REASONS, 1)}
 
-#: What each metadata role is needed for: said in the report when a file has no column for it.
-ROLE_NEEDS = {
-    "leerlab": ("leerlabs vergelijken, partnerbladen, overeenstemming tussen partners",
-                "comparing leerlabs, partner sheets, agreement between partners"),
-    "partner": ("overeenstemming en verschillen tussen partnerscholen, het 8-tje",
-                "agreement and gaps between partner schools, het 8-tje"),
-    "level": ("verschillen tussen niveaus, het 8-tje", "gaps between levels, het 8-tje"),
-    "sector": ("vmbo en mbo vergelijken", "comparing vmbo and mbo"),
-}
+#: The metadata roles whose absence the report explains with what each is needed for (``[needs]`` of texts.toml).
+ROLE_NEEDS = tuple(key.removeprefix("needs.") for key in texts() if key.startswith("needs."))
 
 
 def natural_key(value: object) -> tuple:
@@ -72,8 +54,15 @@ class Note(str):
         note.nl = nl
         return note
 
+    @classmethod
+    def of(cls, key: str, **values) -> Note:
+        """The text ``key`` ("section.key") of texts.toml in both languages; a Note among ``values`` in each too."""
+        en, nl = ({name: v.in_lang(lang) if isinstance(v, Note) else v for name, v in values.items()}
+                  for lang in ("en", "nl"))
+        return cls(text(key, "en", **en), text(key, "nl", **nl))
+
     def in_lang(self, lang: str) -> str:
-        return self.nl if lang == "nl" else str(self)
+        return {"nl": self.nl, "en": str(self)}[check_lang(lang)]
 
 
 def _say(text, lang: str) -> str:
@@ -166,46 +155,45 @@ class LoadReport:
         return sum(f.rows_read for f in self.files)
 
     def to_text(self, lang: str = "nl") -> str:
-        nl = lang == "nl"
+        def say(key: str, **values) -> str:
+            return text(f"load.{key}", lang, **values)
+
+        def listed(values) -> str:
+            return ", ".join(repr(v) for v in values)
+
         lines = []
         for f in self.files:
-            lines.append(f"{'Bestand' if nl else 'File'}: {f.file}" + (f" [{f.sheet}]" if f.sheet else ""))
-            lines.append(f"  {'indeling' if nl else 'layout'}: {_say(f.layout, lang)}")
-            lines.append(f"  {'meting' if nl else 'wave'}: {_say(f.wave_rule, lang)}")
-            lines.append(f"  {'rijen gelezen' if nl else 'rows read'}: {f.rows_read}, "
-                         f"{'gebruikt' if nl else 'kept'}: {f.kept}, "
-                         f"{'uitgesloten' if nl else 'excluded'}: {f.rows_read - f.kept}")
+            lines.append(say("file", file=f.file) + (f" [{f.sheet}]" if f.sheet else ""))
+            lines.append(f"  {say('layout', layout=_say(f.layout, lang))}")
+            lines.append(f"  {say('wave', rule=_say(f.wave_rule, lang))}")
+            lines.append(f"  {say('rows', read=f.rows_read, kept=f.kept, excluded=f.rows_read - f.kept)}")
             ex = self.excluded[self.excluded["file"] == f.file]
             for reason, n in ex["reason"].value_counts().sort_index().items():
-                lines.append(f"    - {REASONS.get(reason, (reason, reason))[0 if nl else 1]} ({reason}): {n}")
-            lines.append(f"  {'stellingen herkend' if nl else 'statements recognised'}: {len(f.items)}")
+                why = text(f"reason.{reason}", lang) if reason in REASONS else reason
+                lines.append(f"    - {why} ({reason}): {n}")
+            lines.append(f"  {say('items', n=len(f.items))}")
             meta = [r for r in f.recognised if r.kind == "meta"]
             if meta or f.constants:
-                lines.append(f"  {'kenmerken' if nl else 'metadata'}:")
+                lines.append(f"  {say('metadata')}")
             for r in meta:
                 lines.append(f"    {r.header!r} -> {r.what} ({_say(r.evidence, lang)})")
-                lines.extend(f"      {raw!r} → {code}: {n} {'rijen' if nl else 'rows'}"
+                lines.extend(f"      {raw!r} → {code}: {say('value_rows', n=n)}"
                              for h, raw, code, n in f.values if h == r.header)
             for role, value in f.constants.items():
-                lines.append(f"    {role} = {value!r} ({'voor elke rij van het bestand' if nl else 'for every row of the file'})")
+                lines.append(f"    {role} = {value!r} ({say('constant')})")
             if f.comments:
-                lines.append(f"  {'toelichtingen' if nl else 'comments'}: "
-                             + ", ".join(f"{h!r} -> {c}" for h, c in f.comments))
+                lines.append(f"  {say('comments', columns=', '.join(f'{h!r} -> {c}' for h, c in f.comments))}")
             if f.personal:
-                lines.append(f"  {'persoonsgegevens verwijderd (kolommen)' if nl else 'personal data dropped (columns)'}: "
-                             + ", ".join(repr(p) for p in f.personal))
+                lines.append(f"  {say('personal', columns=listed(f.personal))}")
             if f.extra:
-                lines.append(f"  {'extra kolommen bewaard (te gebruiken in by=)' if nl else 'extra columns kept (usable in by=)'}: "
-                             + ", ".join(repr(h) if h.strip() == c else f"{h!r} -> {c!r}" for h, c in f.extra))
+                kept = ", ".join(repr(h) if h.strip() == c else f"{h!r} -> {c!r}" for h, c in f.extra)
+                lines.append(f"  {say('extra', columns=kept)}")
             if f.empty:
-                lines.append(f"  {'lege kolommen weggelaten' if nl else 'empty columns dropped'}: "
-                             + ", ".join(repr(p) for p in f.empty))
+                lines.append(f"  {say('empty', columns=listed(f.empty))}")
             if f.ignored:
-                lines.append(f"  {'kolommen genegeerd' if nl else 'columns ignored'}: " + ", ".join(repr(p) for p in f.ignored))
-            lines.extend(f"  {'let op' if nl else 'note'}: {_say(n, lang)}" for n in f.notes)
-        lines.append(f"{'Totaal' if nl else 'Total'}: {self.rows_read} {'rijen gelezen' if nl else 'rows read'}, "
-                     f"{self.n_responses} {'gebruikt' if nl else 'kept'}, "
-                     f"{len(self.excluded)} {'uitgesloten' if nl else 'excluded'}")
+                lines.append(f"  {say('ignored', columns=listed(f.ignored))}")
+            lines.extend(f"  {say('note', note=_say(n, lang))}" for n in f.notes)
+        lines.append(say("total", read=self.rows_read, kept=self.n_responses, excluded=len(self.excluded)))
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -315,22 +315,18 @@ def _load_recognised(rec: Recognition, first: RawTable, path: Path, cb: Codebook
     t, rows = rec.table, rec.rows
     rep = FileReport(file=str(path), sheet=t.sheet, notes=[*first.notes])
     if t is not first:
-        rep.notes.append(Note(f"statements found on sheet {t.sheet!r}, not on the first sheet",
-                              f"stellingen gevonden op blad {t.sheet!r}, niet op het eerste blad"))
+        rep.notes.append(Note.of("load_note.other_sheet", sheet=t.sheet))
         rep.notes.extend(t.notes)
     rep.notes.extend(rec.notes)
     if rows.data_start > rows.row + 1:
-        rep.notes.append(Note(f"rows {rows.row + 2}-{rows.data_start} under the header (row {rows.row + 1}) are "
-                              "platform header rows, not answers",
-                              f"rijen {rows.row + 2}-{rows.data_start} onder de kop (rij {rows.row + 1}) zijn extra "
-                              "kopregels van het platform, geen antwoorden"))
+        rep.notes.append(Note.of("load_note.platform_rows", first=rows.row + 2, last=rows.data_start,
+                                 header=rows.row + 1))
     cols = rec.body
     # Trailing empty rows are formatting, not data.
     empty = cols.empty_rows(first=sorted(rec.of("item")))
     last = int(np.nonzero(~empty)[0].max()) + 1 if (~empty).any() else 0
     if last < len(empty):
-        rep.notes.append(Note(f"{len(empty) - last} empty row(s) after the last answer ignored",
-                              f"{len(empty) - last} lege rij(en) na het laatste antwoord genegeerd"))
+        rep.notes.append(Note.of("load_note.trailing_empty", n=len(empty) - last))
     if not last:
         raise SurveyError(f"the file has a header (row {rows.row + 1}) but no data rows", file=path)
     cols = cols.head(last)
@@ -364,31 +360,22 @@ def _name_extras(rec: Recognition, cols: Columns, cb: Codebook, rep: FileReport,
         r = rec.columns[j]
         if cols.blank(j).all():
             rec.columns[j] = Recognised(r.header, "ignore", "", "empty",
-                                        Note("not recognised, and blank in every row: dropped",
-                                             "niet herkend, en leeg in elke rij: weggelaten"))
+                                        Note.of("evidence.empty"))
             continue
         header = unescape_csv_text(r.header) if unescape else r.header  # our CSV escapes its headers too
         name = extra_name(header, taken)
         taken.append(name)
         if name != header.strip():
-            rep.notes.append(Note(f"column {r.header!r} is kept as extra column {name!r}: its name is taken by "
-                                  "another column",
-                                  f"kolom {r.header!r} is bewaard als extra kolom {name!r}: de naam is al van een "
-                                  "andere kolom"))
+            rep.notes.append(Note.of("load_note.extra_renamed", header=r.header, name=name))
         rec.columns[j] = Recognised(r.header, "extra", name, r.how, r.evidence)
 
 
 def _note_missing_roles(rec: Recognition, file_map: FileMap, rep: FileReport) -> None:
     """Say which analyses a missing leerlab, partner, level or sector column rules out, and the fix."""
     present = set(rec.role_columns()) | set(file_map.metadata)
-    for role, (nl, en) in ROLE_NEEDS.items():
+    for role in ROLE_NEEDS:
         if role not in present:
-            rep.notes.append(Note(f"no column for {role}; needed for {en}. If the form asks it, map the column "
-                                  f"(--column 'HEADER={role}'); if one value holds for the whole file, give it "
-                                  f"(--metadata {role}=VALUE)",
-                                  f"geen kolom voor {role}; nodig voor {nl}. Vraagt het formulier ernaar, koppel "
-                                  f"dan de kolom (--column 'KOP={role}'); geldt één waarde voor het hele bestand, "
-                                  f"geef die mee (--metadata {role}=WAARDE)"))
+            rep.notes.append(Note.of("load_note.missing_role", role=role, needs=Note.of(f"needs.{role}")))
 
 
 # --------------------------------------------------------------------------- rows
@@ -485,15 +472,9 @@ def _respondent_ids(cols: Columns, roles: dict, headers: list[str], file: str, r
     if "id_generic" in roles:
         j = roles["id_generic"]
         reasons[cols.blank(j), j] = R["missing_id"]
-        rep.notes.append(Note(f"column {headers[j]!r} numbers responses, it does not identify people: respondent ids "
-                              f"are made file-specific ('{stem}#<number>') and are not paired across waves",
-                              f"kolom {headers[j]!r} nummert de inzendingen, niet de personen: de respondentcodes "
-                              f"zijn per bestand gemaakt ('{stem}#<nummer>') en worden niet over metingen gekoppeld"))
+        rep.notes.append(Note.of("load_note.response_numbers", header=headers[j], stem=stem))
         return np.asarray(stem + "#" + text_cells(cols, j), dtype=object)
-    rep.notes.append(Note(f"no respondent id column: ids are the row numbers ('{stem}#<row>'), not paired across "
-                          "waves",
-                          f"geen kolom met respondentcodes: de codes zijn de rijnummers ('{stem}#<rij>'), niet "
-                          "gekoppeld over metingen"))
+    rep.notes.append(Note.of("load_note.row_numbers", stem=stem))
     return np.array([f"{stem}#{r}" for r in rows], dtype=object)
 
 
@@ -510,25 +491,20 @@ def _waves(cols: Columns, roles: dict, headers: list[str], file_map: FileMap, fi
             day = np.array([*days, None], dtype=object)[codes]
             problem = np.array([R[p] if p else 0 for p in problems] + [0], dtype=np.int8)[codes]
             reasons[problem != 0, j] = problem[problem != 0]
-            rep.wave_rule = Note(f"from column {headers[j]!r}: one wave per date",
-                                 f"uit kolom {headers[j]!r}: één meting per datum")
+            rep.wave_rule = Note.of("evidence.wave_dates", header=headers[j])
             return day
-        rep.wave_rule = Note(f"from column {headers[j]!r}", f"uit kolom {headers[j]!r}")
+        rep.wave_rule = Note.of("evidence.wave_column", header=headers[j])
         return np.asarray(text_cells(cols, j), dtype=object)
     m = _WAVE_IN_NAME.search(Path(file).stem)
     if "wave" in file_map.metadata:
         value = file_map.metadata["wave"]
-        rep.wave_rule = Note(f"{value!r} given for every row (metadata)", f"{value!r} opgegeven voor elke rij (metadata)")
+        rep.wave_rule = Note.of("evidence.wave_given", value=value)
     elif m:
-        value, rep.wave_rule = m.group(1), Note(f"{m.group(1)!r} from the file name",
-                                                f"{m.group(1)!r} uit de bestandsnaam")
+        value, rep.wave_rule = m.group(1), Note.of("evidence.wave_file_name", value=m.group(1))
     elif wave_arg is not None:
-        value, rep.wave_rule = wave_arg, Note(f"{wave_arg!r} from the wave= argument",
-                                              f"{wave_arg!r} uit het argument wave=")
+        value, rep.wave_rule = wave_arg, Note.of("evidence.wave_argument", value=wave_arg)
     else:
-        value, rep.wave_rule = str(position), Note(f"{position!r} from the order of the files (file {position})",
-                                                   f"{position!r} uit de volgorde van de bestanden "
-                                                   f"(bestand {position})")
+        value, rep.wave_rule = str(position), Note.of("evidence.wave_order", position=position)
     return np.full(n, value, dtype=object)
 
 
@@ -585,10 +561,7 @@ def _partners(cols: Columns, roles: dict, headers: list[str], file_map: FileMap,
 def _note_redacted(rep: FileReport, header: str, n: int) -> None:
     """Say how many values of a metadata column held an address or phone number (never the values)."""
     if n:
-        rep.notes.append(Note(f"{n} value(s) in column {header!r} contained an e-mail address, phone number or IP "
-                              "address; replaced by a placeholder",
-                              f"{n} waarde(n) in kolom {header!r} bevatte(n) een e-mailadres, telefoonnummer of "
-                              "IP-adres; vervangen door een plaatshouder"))
+        rep.notes.append(Note.of("load_note.redacted_values", n=n, header=header))
 
 
 def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows):
@@ -647,9 +620,7 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
             continue
         reasons[mask, j] = R[reason]
     if unfinished_rows.any():
-        rep.notes.append(Note(f"{int(unfinished_rows.sum())} unfinished response(s) kept (unfinished='keep')",
-                              f"{int(unfinished_rows.sum())} niet-afgeronde inzending(en) gebruikt "
-                              "(unfinished='keep')"))
+        rep.notes.append(Note.of("load_note.unfinished_kept", n=int(unfinished_rows.sum())))
 
 
 def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
@@ -706,10 +677,7 @@ def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, file: str, 
             "_file": file, "_row": rows[has],
         }))
     if redacted:
-        rep.notes.append(Note(f"{redacted} open answer(s) contained an e-mail address, phone number or IP address; "
-                              "replaced by a placeholder",
-                              f"{redacted} open antwoord(en) bevatte(n) een e-mailadres, telefoonnummer of IP-adres; "
-                              "vervangen door een plaatshouder"))
+        rep.notes.append(Note.of("load_note.redacted_answers", n=redacted))
     if not parts:
         return pd.DataFrame(columns=["respondent_id", "wave", "condition", "text", "_file", "_row"])
     return pd.concat(parts, ignore_index=True)

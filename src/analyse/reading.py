@@ -158,13 +158,11 @@ def _read_by_content(path: Path, sheet: str | int | None, max_xlsx_bytes: int, e
     if head.startswith(b"PK\x03\x04"):
         table = _read_xlsx(path, sheet, max_xlsx_bytes, engine, limits)
         if suffix not in (".xlsx", ".xlsm"):
-            table.notes.append(Note(f"the file is named {suffix} but is an Excel workbook; read as .xlsx",
-                                    f"het bestand heet {suffix} maar is een Excel-werkmap; gelezen als .xlsx"))
+            table.notes.append(Note.of("load_note.excel_named", suffix=suffix))
         return table
     if suffix in (".xlsx", ".xlsm"):
         table = _read_csv(path, limits)
-        table.notes.append(Note("the file is named .xlsx but holds CSV text; read as CSV",
-                                "het bestand heet .xlsx maar bevat CSV-tekst; gelezen als CSV"))
+        table.notes.append(Note.of("load_note.csv_named"))
         return table
     return _read_csv(path, limits)
 
@@ -261,10 +259,8 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     text = _without_trailing_blank_lines(text)
     delim, width = _sniff_delimiter(text)
     arrays = _arrow_csv(text, delim, width, longest)
-    name = {";": "semicolon", ",": "comma", "\t": "tab"}[delim]
-    dutch = {"semicolon": "puntkomma", "comma": "komma", "tab": "tab"}[name]
-    note = Note(f"CSV, {name}-separated, encoding {encoding.replace('-sig', '')}",
-                f"CSV, gescheiden door {dutch}, codering {encoding.replace('-sig', '')}")
+    separator = Note.of("separator." + {";": "semicolon", ",": "comma", "\t": "tab"}[delim])
+    note = Note.of("evidence.csv", separator=separator, encoding=encoding.replace("-sig", ""))
     if arrays is not None:
         return RawTable.from_arrow(str(path), arrays, "csv", notes=[note])
     options = dict(sep=delim, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, quotechar='"')
@@ -548,15 +544,9 @@ def _resolve_formulas(table: RawTable, cells: np.ndarray, formulas: np.ndarray) 
         used += int(missing.sum())
     table.formula_cells = used > 0
     if cached:
-        table.notes.append(Note(f"{cached} formula cell(s): the value Excel computed and saved is used",
-                                f"{cached} cel(len) met een formule: de door Excel berekende en bewaarde waarde is gebruikt"))
+        table.notes.append(Note.of("load_note.formulas_cached", n=cached))
     if used:
-        table.notes.append(Note(f"{used} formula cell(s) without a saved value (the file was not recalculated in "
-                                "Excel): their rows are excluded with reason 'formula'; open and save the file in "
-                                "Excel to store the values",
-                                f"{used} cel(len) met een formule zonder bewaarde waarde (het bestand is niet in Excel "
-                                "herberekend): die rijen zijn uitgesloten met reden 'formula'; open en bewaar het "
-                                "bestand in Excel om de waarden op te slaan"))
+        table.notes.append(Note.of("load_note.formulas_unsaved", n=used))
 
 
 def _fill_merged(table: RawTable, cells: np.ndarray, ws) -> None:
@@ -567,10 +557,7 @@ def _fill_merged(table: RawTable, cells: np.ndarray, ws) -> None:
         if r0 < cells.shape[0] and c0 < cells.shape[1]:
             cells[r0:r1, c0:c1] = cells[r0, c0]
     if ranges:
-        table.notes.append(Note(f"{len(ranges)} merged cell range(s) on sheet {table.sheet!r}: each cell of a range "
-                                "is read as the range's value",
-                                f"{len(ranges)} samengevoegd(e) celbereik(en) op blad {table.sheet!r}: elke cel van een "
-                                "bereik krijgt de waarde van het bereik"))
+        table.notes.append(Note.of("load_note.merged", n=len(ranges), sheet=table.sheet))
 
 
 def _read_sav(path: Path) -> RawTable:
@@ -593,10 +580,7 @@ def _read_sav(path: Path) -> RawTable:
     body = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)
     cells = np.vstack([np.asarray(headers, dtype=object)[None, :], body]) if len(headers) else body
     table = RawTable.from_cells(str(path), cells, "sav", names=[str(c) for c in frame.columns])
-    table.notes.append(Note("SPSS .sav: variable labels read as column headers, value labels as answers; "
-                            "user-defined missing values are no answer",
-                            "SPSS .sav: variabelelabels gelezen als kolomkoppen, waardelabels als antwoorden; "
-                            "door de gebruiker gedefinieerde ontbrekende waarden zijn geen antwoord"))
+    table.notes.append(Note.of("load_note.spss"))
     return table
 
 

@@ -62,7 +62,7 @@ _STRONG, _PLAUSIBLE = 0.9, 0.5
 # At most this many different answers in a leerlab, level or sector column (spellings included), and a
 # wave column: more, and the column is free text or codes, whatever its question says.
 _MAX_CHOICES, _MAX_WAVES = 200, 20
-_TOO_MANY = Note("too many different answers", "te veel verschillende antwoorden")
+_TOO_MANY = Note.of("evidence.too_many")
 # Wave labels forms use: "Meting 2", "T1", "nulmeting", "2e meting", "Wave 3".
 _WAVE_LABEL = re.compile(r"(?:(?:meting|meetmoment|wave|ronde|peiling|golf|time|tijdstip|t)\s*-?\s*\d{1,2}[a-z]?"
                          r"|\d{1,2}\s*(?:e|ste|de)\s+meting|nulmeting|voormeting|beginmeting|tussenmeting"
@@ -116,8 +116,7 @@ def recognise(table: RawTable, cb: Codebook, file_map: FileMap) -> Recognition:
     _metadata(rec, cb, file_map)
     for j, h in enumerate(rec.headers):
         if j not in rec.columns and h:
-            rec.columns[j] = Recognised(h, "extra", "", "", Note("not recognised: kept as an extra column",
-                                                                 "niet herkend: bewaard als extra kolom"))
+            rec.columns[j] = Recognised(h, "extra", "", "", Note.of("evidence.extra"))
     return rec
 
 
@@ -187,29 +186,29 @@ def _by_header(rows: HeaderRows, cb: Codebook, file_map: FileMap, file: str, fuz
             scale = dual_scale(n)[1]
             if scale is not None:
                 scales[j] = scale
-            columns[j] = Recognised(h, "item", code, "name", Note("the statement's text", "de tekst van de stelling"))
+            columns[j] = Recognised(h, "item", code, "name", Note.of("evidence.statement"))
             last_condition = cb.item_condition[code]
             continue
         bare = strip_lime_code(n)
         spelled = [s for s in (bare, alias) if s]
         if any(s in names["personal"] for s in spelled):
-            columns[j] = Recognised(h, "personal", "", "name", Note("a personal-data column", "persoonsgegevens"))
+            columns[j] = Recognised(h, "personal", "", "name", Note.of("evidence.personal"))
             continue
         role = next((r for r in ["respondent_id", "id_generic", *ROLES[1:], *BOOKKEEPING]
                      for s in spelled if s in names.get(r, [])), None)
         if role:
             columns[j] = Recognised(h, "meta", role, "name",
-                                    Note(f"the header is a known name of {role}", f"de kop is een bekende naam voor {role}"))
+                                    Note.of("evidence.known_name", role=role))
             continue
         if any(s in platform for s in spelled):
             columns[j] = Recognised(h, "ignore", "", "platform",
-                                    Note("the platform's own bookkeeping", "administratie van het platform"))
+                                    Note.of("evidence.platform"))
             continue
         cond = comment_condition(bare, cb)
         if cond is not False:
             cond = cond or last_condition
             if cond:
-                columns[j] = Recognised(h, "comment", cond, "name", Note("an open question", "een open vraag"))
+                columns[j] = Recognised(h, "comment", cond, "name", Note.of("evidence.open_question"))
                 continue
         unmatched.append(j)
     if fuzzy is not None:
@@ -220,7 +219,7 @@ def _by_header(rows: HeaderRows, cb: Codebook, file_map: FileMap, file: str, fuz
 
 
 def _from_map(header: str, meaning: str, cb: Codebook, file: str) -> Recognised:
-    how, evidence = "map", Note("the column map", "de kolomkaart")
+    how, evidence = "map", Note.of("evidence.column_map")
     if meaning in cb.item_codes:
         return Recognised(header, "item", meaning, how, evidence)
     if meaning in ROLES or meaning in BOOKKEEPING or meaning == "id_generic":
@@ -259,23 +258,15 @@ def _fuzzy_items(headers: list[str], unmatched: list[int], columns: dict, cb: Co
         (code, score), runner_up = ranked[0], ranked[1] if len(ranked) > 1 else None
         h = headers[j]
         if runner_up and runner_up[1] >= score - _FUZZY_MARGIN:
-            notes.append(Note(f"column {h!r} is about as close to {code} ({score:.2f}) as to {runner_up[0]} "
-                              f"({runner_up[1]:.2f}): not matched; map it: --column '{h}={code}'",
-                              f"kolom {h!r} lijkt even veel op {code} ({score:.2f}) als op {runner_up[0]} "
-                              f"({runner_up[1]:.2f}): niet gekoppeld; koppel hem: --column '{h}={code}'"))
+            notes.append(Note.of("load_note.close_call", header=h, code=code, score=score, other=runner_up[0],
+                                 other_score=runner_up[1]))
         elif code in taken:
-            notes.append(Note(f"column {h!r} resembles {code} ({score:.2f}), which another column holds: not matched",
-                              f"kolom {h!r} lijkt op {code} ({score:.2f}), maar die stelling staat al in een "
-                              "andere kolom: niet gekoppeld"))
+            notes.append(Note.of("load_note.taken", header=h, code=code, score=score))
         else:
             columns[j] = Recognised(h, "item", code, "similarity",
-                                    Note(f"similar to the statement (score {score:.2f})",
-                                         f"lijkt op de stelling (score {score:.2f})"))
+                                    Note.of("evidence.similar", score=score))
             taken.add(code)
-            notes.append(Note(f"column {h!r} matched to {code} by similarity (score {score:.2f}); check it, or map "
-                              f"it: --column '{h}={code}'",
-                              f"kolom {h!r} op gelijkenis gekoppeld aan {code} (score {score:.2f}); controleer "
-                              f"dit, of koppel hem: --column '{h}={code}'"))
+            notes.append(Note.of("load_note.similar", header=h, code=code, score=score))
 
 
 def _one_scale(columns: dict, scales: dict[int, int], file_map: FileMap, cb: Codebook, file: str) -> None:
@@ -297,8 +288,7 @@ def _one_scale(columns: dict, scales: dict[int, int], file_map: FileMap, cb: Cod
     for j, s in scales.items():
         if s != chosen:
             columns[j] = Recognised(columns[j].header, "ignore", "", "map",
-                                    Note(f"scale {s} of a dual-scale array; dual_scale = {chosen} is read",
-                                         f"schaal {s} van een dubbele schaal; dual_scale = {chosen} wordt gelezen"))
+                                    Note.of("evidence.other_scale", scale=s, chosen=chosen))
 
 
 def _one_column_each(columns: dict, headers: list[str], file: str, header_row: int) -> None:
@@ -319,8 +309,7 @@ def _one_column_each(columns: dict, headers: list[str], file: str, header_row: i
     if ("meta", "respondent_id") in seen and ("meta", "id_generic") in seen:
         j = seen[("meta", "id_generic")]
         columns[j] = Recognised(headers[j], "ignore", "", "name",
-                                Note("numbers the responses; the respondent code is used instead",
-                                     "nummert de inzendingen; de respondentcode wordt gebruikt"))
+                                Note.of("evidence.response_number"))
 
 
 def _personal_by_content(rec: Recognition) -> None:
@@ -331,7 +320,7 @@ def _personal_by_content(rec: Recognition) -> None:
         # Both patterns need an "@" or a "."; only cells with one are searched.
         if any(EMAIL.search(v) or IPV4.search(v) for v in rec.body.distinct_text(j, ("@", "."))):
             rec.columns[j] = Recognised(rec.headers[j], "personal", "", "content",
-                                        Note("cells hold e-mail or IP addresses", "cellen bevatten e-mail- of IP-adressen"))
+                                        Note.of("evidence.addresses"))
 
 
 # --------------------------------------------------------------------------- metadata from questions and answers
@@ -417,16 +406,14 @@ def _fit(role: str, col: _Column, vocab: dict[str, Vocabulary], school: re.Patte
             return 0.0, 0.0, _TOO_MANY
         share = col.share([len(vocab[role].codes(t)) == 1 for t in col.texts])
         hits = int(round(share * n))
-        return share, share, Note(f"{hits} of {n} answers name a {role}",
-                                  f"{hits} van {n} antwoorden noemen een {role}")
+        return share, share, Note.of("evidence.answers_name", hits=hits, n=n, role=role)
     if role == "wave":
         if k > _MAX_WAVES:
             return 0.0, 0.0, _TOO_MANY
         dates = looks_like_dates(col.raw) and (asked or _date_only(col.raw))
         strong = 1.0 if dates else col.share([bool(_WAVE_LABEL.fullmatch(normalise(t))) for t in col.texts])
         short = col.share([len(t) <= 30 for t in col.texts])
-        what = Note("dates", "datums") if dates else Note(f"wave labels ({col.examples()})",
-                                                         f"meetmomenten ({col.examples()})")
+        what = Note.of("evidence.dates") if dates else Note.of("evidence.wave_labels", examples=col.examples())
         return strong, max(strong, short), what
     if role == "partner":
         if k > max(_MAX_CHOICES, n // 2):
@@ -435,12 +422,12 @@ def _fit(role: str, col: _Column, vocab: dict[str, Vocabulary], school: re.Patte
         schools = sum(bool(school.search(normalise(t))) for t in col.texts) / max(k, 1)
         leerlabs = col.share([len(vocab["leerlab"].codes(t)) == 1 for t in col.texts])
         strong = short if schools >= 0.5 and leerlabs < _PLAUSIBLE else 0.0
-        return strong, short, Note(f"school names ({col.examples()})", f"schoolnamen ({col.examples()})")
+        return strong, short, Note.of("evidence.school_names", examples=col.examples())
     # respondent_id: short codes, nearly all different; read from a question text only
     if not asked or k < 0.8 * n:
-        return 0.0, 0.0, Note(f"codes ({col.examples()})", f"codes ({col.examples()})")
+        return 0.0, 0.0, Note.of("evidence.codes", examples=col.examples())
     plausible = col.share([len(t) <= 40 and t.count(" ") <= 1 for t in col.texts])
-    return 0.0, plausible, Note(f"codes ({col.examples()})", f"codes ({col.examples()})")
+    return 0.0, plausible, Note.of("evidence.codes", examples=col.examples())
 
 
 def _date_only(values: list) -> bool:
@@ -483,14 +470,13 @@ def _metadata(rec: Recognition, cb: Codebook, file_map: FileMap) -> None:
         for role in open_roles:
             strong, plausible, said = _fit(role, col, vocab, school, role in heard)
             if role in heard and plausible >= _PLAUSIBLE:
-                q = Note(f"question text ({', '.join(map(repr, heard[role]))})",
-                         f"vraagtekst ({', '.join(map(repr, heard[role]))})")
+                q = Note.of("evidence.question", words=", ".join(map(repr, heard[role])))
                 if strong >= _STRONG:
-                    evidence[j, role] = (_BOTH, Note(f"{q}; answers: {said}", f"{q.nl}; antwoorden: {said.nl}"))
+                    evidence[j, role] = (_BOTH, Note.of("evidence.question_answers", question=q, answers=said))
                 else:
                     evidence[j, role] = (_QUESTION, q)
             elif strong >= _STRONG and not (set(heard) - {role}):
-                evidence[j, role] = (_ANSWERS, Note(f"answers: {said}", f"antwoorden: {said.nl}"))
+                evidence[j, role] = (_ANSWERS, Note.of("evidence.answers", answers=said))
     decided, unclear = _assign({k: v for k, v in evidence.items() if k[1] not in constants}, open_roles)
     if unclear:
         _refuse_unclear(rec, unclear, evidence, answers)
@@ -504,15 +490,10 @@ def _metadata(rec: Recognition, cb: Codebook, file_map: FileMap) -> None:
         if j in rec.columns:
             continue
         if role in constants:
-            rec.notes.append(Note(f"column {rec.headers[j]!r} looks like the {role} ({note}) but is not used: "
-                                  f"{role} = {constants[role]!r} is given for every row",
-                                  f"kolom {rec.headers[j]!r} lijkt op {role} ({note.nl}) maar wordt niet gebruikt: "
-                                  f"{role} = {constants[role]!r} is opgegeven voor elke rij"))
+            rec.notes.append(Note.of("load_note.unused_given", header=rec.headers[j], role=role, evidence=note,
+                                     value=constants[role]))
         elif role in ("wave", "respondent_id"):
-            rec.notes.append(Note(f"column {rec.headers[j]!r} looks like the {role} ({note}) but is not used; "
-                                  f"map it if it is: --column '{rec.headers[j]}={role}'",
-                                  f"kolom {rec.headers[j]!r} lijkt op {role} ({note.nl}) maar wordt niet gebruikt; "
-                                  f"koppel hem als dat klopt: --column '{rec.headers[j]}={role}'"))
+            rec.notes.append(Note.of("load_note.unused", header=rec.headers[j], role=role, evidence=note))
 
 
 def _assign(evidence: dict[tuple[int, str], tuple[int, Note]], roles: list[str]

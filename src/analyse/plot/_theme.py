@@ -28,8 +28,9 @@ import seaborn as sns
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.ticker import FuncFormatter
 
+from .. import texts
+
 __all__ = [
-    "LANGS",
     "MEAN_CMAP",
     "NO_ANSWER_COLOR",
     "SCALE_COLORS",
@@ -45,8 +46,6 @@ __all__ = [
     "wrap",
 ]
 
-LANGS = ("nl", "en")
-
 #: Five-point answer palette (disagree -> agree), see the module docstring.
 SCALE_COLORS = ["#543005", "#bf812d", "#dcdcdc", "#80cdc1", "#01665e"]
 #: Colour of "no answer" (Weet ik niet / n.v.t. / blank) and of suppressed cells.
@@ -56,56 +55,10 @@ SUPPRESSED_COLOR = "#d9d9d9"
 MEAN_CMAP = LinearSegmentedColormap.from_list(
     "analyse_mean", ["#8c510a", "#d8b365", "#f5f5f5", "#5ab4ac", "#01665e"])
 
-# The only hard-coded words in the figures: axis titles and notes. Everything that
-# names a condition, item, level, leerlab, factor or answer comes from the codebook.
-_TEXT = {
-    "mean": ("Gemiddelde score", "Mean score"),
-    "mean_ci": ("Gemiddelde (95%-BI)", "Mean (95% CI)"),
-    "condition": ("Voorwaarde", "Condition"),
-    "leerlab": ("Leerlab", "Learning lab"),
-    "partner": ("Partnerschool", "Partner school"),
-    "level": ("Niveau", "Level"),
-    "sector": ("Onderwijstype", "Sector"),
-    "wave": ("Meting", "Wave"),
-    "share": ("Aandeel antwoorden", "Share of answers"),
-    "no_answer": ("geen antwoord", "no answer"),
-    "suppressed": ("n < {min_n} of af te leiden: niet getoond", "n < {min_n} or derivable: not shown"),
-    "suppressed_short": ("niet getoond", "not shown"),
-    "all": ("Alle respondenten", "All respondents"),
-    "profile_title": ("Profiel van de vijf voorwaarden", "Profile of the five conditions"),
-    "heatmap_title": ("Gemiddelde per voorwaarde", "Mean per condition"),
-    "likert_title": ("Antwoorden per stelling", "Answers per statement"),
-    "eight_title": ("Het 8-tje: samenwerking tussen en binnen de scholen",
-                    "The figure eight: collaboration between and within the schools"),
-    "gap": ("verschil", "gap"),
-    "broken": ("lijn gebroken (signaal uit de analyse)", "line broken (flagged by the analysis)"),
-    "factors_title": ("Succesfactoren per voorwaarde", "Success factors per condition"),
-    "weakest": ("zwakste", "weakest"),
-    "weakest_condition": ("zwakste voorwaarde van de groep", "weakest condition of the group"),
-    "pitfall": ("Valkuil", "Pitfall"),
-    "score": ("Score (1 = oneens, 5 = eens)", "Score (1 = disagree, 5 = agree)"),
-    "waves_title": ("Verandering tussen metingen", "Change between waves"),
-    "significant": ("significant (Holm, p < {sig_level})", "significant (Holm, p < {sig_level})"),
-    "not_significant": ("niet significant", "not significant"),
-    "sheet_title": ("Leerlab {leerlab}: de partners naast elkaar", "Learning lab {leerlab}: the partners side by side"),
-    "sheet_profile": ("Profiel per partnerschool", "Profile per partner school"),
-    "sheet_diff": ("Grootste verschillen tussen de partners", "Largest differences between the partners"),
-    "sheet_factors": ("Succesfactoren om te bespreken", "Success factors to discuss"),
-    "difference": ("verschil", "difference"),
-    "respondents": ("respondenten", "respondents"),
-}
 
-
-def _i(lang: str) -> int:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
-    return LANGS.index(lang)
-
-
-def text(key: str, lang: str = "nl", **fmt) -> str:
-    """Axis title or note ``key`` in ``lang`` (the small nl/en dictionary above)."""
-    s = _TEXT[key][_i(lang)]
-    return s.format(**fmt) if fmt else s
+def text(key: str, lang: str = "nl", **values) -> str:
+    """Axis title, legend or note ``key`` of the ``[figure]`` texts in ``lang``."""
+    return texts.text(f"figure.{key}", lang, **values)
 
 
 # ---------------------------------------------------------------- numbers
@@ -220,14 +173,24 @@ def save(fig, path: str | Path, *, formats: Iterable[str] = ("png", "svg", "pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
             "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}
+    formats = [fmt.lower().lstrip(".") for fmt in formats]
+    for fmt in formats:
+        if fmt not in meta:
+            raise ValueError(f"format must be png, svg or pdf, not {fmt!r}")
     out = []
+    engine = fig.get_layout_engine()
     with plt.rc_context(_DETERMINISTIC_RC):
-        for fmt in formats:
-            fmt = fmt.lower().lstrip(".")
-            if fmt not in meta:
-                raise ValueError(f"format must be png, svg or pdf, not {fmt!r}")
-            target = path.with_suffix("." + fmt)
-            fig.savefig(target, format=fmt, dpi=dpi, bbox_inches="tight", metadata=meta[fmt],
-                        facecolor="white")
-            out.append(target)
+        # Lay out and find the tight box once: every format would otherwise do both again (half its time).
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+        if engine is not None:
+            fig.set_layout_engine("none")
+        try:
+            for fmt in formats:
+                target = path.with_suffix("." + fmt)
+                fig.savefig(target, format=fmt, dpi=dpi, bbox_inches=box, metadata=meta[fmt], facecolor="white")
+                out.append(target)
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     return out

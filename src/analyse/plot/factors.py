@@ -21,7 +21,7 @@ from ._data import (
     value_axis,
     wave_suffix,
 )
-from ._theme import text, wrap
+from ._theme import fmt_num, text, wrap
 
 __all__ = ["success_factor_chart", "success_factor_panel"]
 
@@ -161,7 +161,9 @@ def success_factor_chart(data, *, hue: str | None = "leerlab", wave="last", cond
                              layout="constrained", squeeze=False)
     for ax, cond in zip(axes[:, 0], conditions):
         success_factor_panel(table, cond, hue=hue, lang=lang, palette=palette, ax=ax, codebook=cb)
-    axes[-1, 0].set_xlabel(text("score", lang))
+    points = cb.point_labels(lang)
+    axes[-1, 0].set_xlabel(text("score", lang, low=fmt_num(cb.scale_min, lang, 0), low_label=points[0],
+                                high=fmt_num(cb.scale_max, lang, 0), high_label=points[-1]))
     handles, labels = axes[0, 0].get_legend_handles_labels()
     handles = [mlines.Line2D([], [], marker="o", ls="", color=h.get_facecolor()[0]) for h in handles]
     handles.append(mlines.Line2D([], [], marker="D", ls="", color="white", markeredgecolor="0.1", markersize=8))

@@ -17,9 +17,20 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import MissingColumnError
+from ..texts import text
 
-__all__ = ["MIN_GROUP_SIZE", "group_codes", "gsum", "holm", "quiet", "note_small", "join_notes", "add_note",
-           "condition_frame"]
+__all__ = [
+    "MIN_GROUP_SIZE",
+    "add_note",
+    "condition_frame",
+    "group_codes",
+    "gsum",
+    "holm",
+    "join_notes",
+    "note",
+    "note_small",
+    "quiet",
+]
 
 #: Minimum number of respondents (or complete cases) a group needs before any
 #: estimate is reported; smaller groups get NaN and a ``note``. Every function
@@ -149,10 +160,14 @@ def quiet():
         yield
 
 
-def note_small(n: np.ndarray, min_n: int, what: str = "n") -> np.ndarray:
+def note(key: str, **values) -> str:
+    """The note ``key`` of ``[note]`` in texts.toml, in English: :func:`analyse.texts.translate_notes` reads it back."""
+    return text(f"note.{key}", "en", **values)
+
+
+def note_small(n: np.ndarray, min_n: int) -> np.ndarray:
     """Note for groups below ``min_n`` (empty string otherwise)."""
-    n = np.asarray(n)
-    return np.where(n < min_n, f"{what} < {min_n}", "")
+    return np.where(np.asarray(n) < min_n, note("small", min_n=min_n), "")
 
 
 def join_notes(*notes) -> np.ndarray:

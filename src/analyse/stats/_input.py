@@ -21,9 +21,9 @@ import pandas as pd
 from ..codebook import Codebook, load_codebook, normalise
 from ..errors import AnalyseError
 from ..survey import META, Survey
-from ._common import quiet
+from ._common import note, quiet
 
-__all__ = ["Data", "as_data", "RESULT_COLUMNS", "UnknownColumnError", "UnknownValueError"]
+__all__ = ["RESULT_COLUMNS", "Data", "UnknownColumnError", "UnknownValueError", "as_data"]
 
 #: Columns the statistics write. A stratum with one of these names would be
 #: overwritten in the result, so such a column is refused with a hint to rename it.
@@ -146,7 +146,7 @@ class Data:
         if not pool_waves or "wave" in strata or self.n_waves < 2 or "respondent_id" not in self.frame:
             return ""
         waves = self.frame[["respondent_id", "wave"]].drop_duplicates().groupby("respondent_id", observed=True).size()
-        return f"waves pooled: {int((waves > 1).sum())} respondent(s) answered in more than one wave and count once per wave"
+        return note("pooled", n=int((waves > 1).sum()))
 
     def column(self, name) -> str:
         """The frame's column for ``name``: exact, any capitalisation, or a codebook alias ("niveau", "school")."""

@@ -18,12 +18,23 @@ from .._docstrings import doc
 from ..codebook import Codebook
 from ..errors import AnalyseError
 from ..survey import Survey
-from ._common import (MIN_GROUP_SIZE, add_note, condition_frame, group_codes, gsum, holm, join_notes, note_small,
-                      quiet, stack_conditions)
+from ._common import (
+    MIN_GROUP_SIZE,
+    add_note,
+    condition_frame,
+    group_codes,
+    gsum,
+    holm,
+    join_notes,
+    note,
+    note_small,
+    quiet,
+    stack_conditions,
+)
 from ._input import Data, as_data
 from .krippendorff import krippendorff
 
-__all__ = ["rwg", "ad", "icc", "krippendorff", "gap", "agreement", "RWG_CUTOFF", "ad_cutoff", "label_sides"]
+__all__ = ["RWG_CUTOFF", "ad", "ad_cutoff", "agreement", "gap", "icc", "krippendorff", "label_sides", "rwg"]
 
 #: Rule of thumb for rwg(j): agreement when rwg(j) >= .70 (LeBreton & Senter 2008).
 RWG_CUTOFF = 0.70
@@ -328,11 +339,10 @@ def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", b
     for name, val in [("k", k), ("msb", msb), ("msw", msw), ("icc1", icc1), ("icc2", icc2)]:
         out[name] = np.where(small, np.nan, val)
     out["note"] = join_notes(note_small(N, min_n),
-                             np.where(~small & (J < 2), "fewer than 2 groups", ""),
-                             np.where(~small & (J >= 2) & (N - J < 1), "no within-group variance df", ""),
-                             np.where(~small & ~bad & (msb + msw == 0), "zero variance", ""),
-                             np.where(~small & ~bad & (msb == 0) & (msw > 0),
-                                      "equal group means: ICC(2) undefined", ""))
+                             np.where(~small & (J < 2), note("few_groups"), ""),
+                             np.where(~small & (J >= 2) & (N - J < 1), note("no_within_df"), ""),
+                             np.where(~small & ~bad & (msb + msw == 0), note("zero_variance"), ""),
+                             np.where(~small & ~bad & (msb == 0) & (msw > 0), note("equal_means"), ""))
     cols = by + ["condition", "n", "n_groups", "k", "msb", "msw", "icc1", "icc2", "note"]
     out = out[cols]
     out["condition"] = pd.Categorical(out["condition"].astype(str), dtype=d.condition_dtype(conds))
@@ -416,8 +426,9 @@ def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value:
             "mwu_u": u, "mwu_p": pu}
     for name, val in cols.items():
         out[name] = np.where(small, np.nan, val)
-    out["note"] = join_notes(np.where(na < min_n, f"n_a < {min_n}", ""), np.where(nb < min_n, f"n_b < {min_n}", ""),
-                             np.where(~small & zero, "zero variance in both groups", ""))
+    out["note"] = join_notes(np.where(na < min_n, note("small_a", min_n=min_n), ""),
+                             np.where(nb < min_n, note("small_b", min_n=min_n), ""),
+                             np.where(~small & zero, note("zero_variance_both"), ""))
     return out
 
 
@@ -576,7 +587,7 @@ def _pairwise(d: Data, by: list[str], between: str, a=None, b=None, *, min_items
         elif values is None:  # a stratum with one value only keeps its row, and says why it is empty
             alone = part["b"].isna().to_numpy()
             part["note"] = join_notes(part["note"].to_numpy(dtype=object),
-                                      np.where(alone, f"one value of {between} only: nothing to compare", ""))
+                                      np.where(alone, note("one_value", between=between), ""))
         part["_pair"] = i * n_sides + j
         frames.append(part)
     out = pd.concat(frames, ignore_index=True).sort_values(by + ["condition", "_pair"], kind="mergesort")

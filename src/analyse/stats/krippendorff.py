@@ -28,7 +28,16 @@ from .._docstrings import doc
 from ..codebook import Codebook
 from ..errors import AnalyseError
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, add_note, condition_frame, group_codes, gsum, quiet, stack_conditions
+from ._common import (
+    MIN_GROUP_SIZE,
+    add_note,
+    condition_frame,
+    group_codes,
+    gsum,
+    note,
+    quiet,
+    stack_conditions,
+)
 from ._input import as_data
 
 __all__ = ["METRICS", "alpha_from_counts", "krippendorff"]
@@ -235,8 +244,8 @@ def krippendorff(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = N
         n = gsum(codes, ok.any(axis=1).astype(float), G)
         no_var = (npair > 1) & np.isnan(alpha)
         frames.append(condition_frame(keys, cond, {"n_pairable": npair, "metric": metric, "alpha": alpha}, n, min_n,
-                                      [np.where(no_var, "no variation", ""),
-                                       np.where(npair <= 1, "no pairable values", "")]))
+                                      [np.where(no_var, note("no_variation"), ""),
+                                       np.where(npair <= 1, note("no_pairable"), "")]))
     out = stack_conditions(frames, conds, d.condition_dtype(conds))
     out["n_pairable"] = out["n_pairable"].astype(float)
     return add_note(out, d.pooled_note(by, pool_waves))

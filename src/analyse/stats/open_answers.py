@@ -10,18 +10,15 @@ import pandas as pd
 from .._docstrings import doc
 from ..cells import comment_text
 from ..codebook import Codebook, load_codebook, normalise
-from ..disclosure import HIDDEN_NOTE
 from ..errors import AnalyseError
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, add_note, group_codes
+from ._common import MIN_GROUP_SIZE, add_note, group_codes, note
 from ._input import Data, as_data
 
 __all__ = ["open_answers"]
 
 #: The columns open_answers writes besides the strata: a stratum of one of these names is refused.
 WRITTEN = ("condition", "n_respondents", "n_answers", "text", "note")
-SMALL_NOTE = "fewer than {min_n} respondents: not shown"
-NO_ANSWERS_NOTE = "no open answers"
 
 
 @doc
@@ -111,10 +108,9 @@ def open_answers(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = "
     hidden = _hidden(survey, table, by)
     shown = ~small & ~hidden
     table["n_answers"] = np.where(shown, n_ans, np.nan)
-    note = np.where(hidden, HIDDEN_NOTE.format(min_n=getattr(survey.disclosure, "min_n", min_n)),
-                    np.where(small, SMALL_NOTE.format(min_n=min_n),
-                             np.where(n_ans == 0, NO_ANSWERS_NOTE, "")))
-    table["note"] = note.astype(object)
+    table["note"] = np.where(hidden, note("hidden", min_n=getattr(survey.disclosure, "min_n", min_n)),
+                             np.where(small, note("not_shown", min_n=min_n),
+                                      np.where(n_ans == 0, note("no_answers"), ""))).astype(object)
     if hidden.any():
         table["n_respondents"] = table["n_respondents"].astype(float).where(~hidden, np.nan)
 

@@ -11,11 +11,21 @@ from scipy import stats as st
 from .._docstrings import doc
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import (MIN_GROUP_SIZE, add_note, group_codes, gsum, join_notes, note_small, per_distinct, quiet,
-                      stack_conditions)
+from ._common import (
+    MIN_GROUP_SIZE,
+    add_note,
+    group_codes,
+    gsum,
+    join_notes,
+    note,
+    note_small,
+    per_distinct,
+    quiet,
+    stack_conditions,
+)
 from ._input import Data, as_data
 
-__all__ = ["reliability", "item_statistics"]
+__all__ = ["item_statistics", "reliability"]
 
 
 def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "listwise"):
@@ -436,10 +446,11 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
         for name, val in [("alpha", alpha), ("ci_low", lo), ("ci_high", hi), ("omega", om)]:
             out[name] = np.where(bad, np.nan, val)
         out["note"] = join_notes(note_small(n, min_n),
-                                 np.where(~small & no_item, "item without answers", ""),
-                                 np.where(~bad & zero, "zero variance", ""),
-                                 np.where(~bad & hey, "omega: Heywood case", ""),
-                                 np.where(~bad & ~zero & ~hey & np.isnan(om) & omega, "omega not estimable" if k >= 3 else "omega needs k >= 3", ""))
+                                 np.where(~small & no_item, note("item_unanswered"), ""),
+                                 np.where(~bad & zero, note("zero_variance"), ""),
+                                 np.where(~bad & hey, note("heywood"), ""),
+                                 np.where(~bad & ~zero & ~hey & np.isnan(om) & omega,
+                                          note("omega_not_estimable" if k >= 3 else "omega_needs_three"), ""))
         frames.append(out)
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
@@ -524,6 +535,6 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
         for name, val in [("mean", mean), ("sd", sd), ("r_drop", r_drop), ("alpha_if_deleted", a_del)]:
             out[name] = np.where(small, np.nan, val.ravel())
         out["note"] = join_notes(note_small(np.repeat(n, k), min_n),
-                                 np.where(~small & (var.ravel() == 0), "zero variance", ""))
+                                 np.where(~small & (var.ravel() == 0), note("zero_variance"), ""))
         frames.append(out)
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))

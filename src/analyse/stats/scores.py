@@ -11,11 +11,21 @@ from scipy import stats as st
 from .._docstrings import doc
 from ..codebook import Codebook
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, add_note, group_codes, gsum, join_notes, note_small, per_distinct, quiet
+from ._common import (
+    MIN_GROUP_SIZE,
+    add_note,
+    group_codes,
+    gsum,
+    join_notes,
+    note,
+    note_small,
+    per_distinct,
+    quiet,
+)
 from ._input import as_data, required_items
 from .bootstrap import bootstrap_mean_ci
 
-__all__ = ["condition_scores", "condition_means", "required_items"]
+__all__ = ["condition_means", "condition_scores", "required_items"]
 
 
 def score_matrix(survey: Survey, min_items: int | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -122,7 +132,7 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, min_n: int, agr
     for name, val in [("mean", mean), ("sd", sd), ("se", se), ("ci_low", lo), ("ci_high", hi),
                       ("median", median), ("share_agree", agree), ("share_disagree", disagree)]:
         out[name] = np.where(small, np.nan, val)
-    out["note"] = join_notes(note_small(n, min_n), np.where(~small & (n > 1) & (sd == 0), "zero variance", ""))
+    out["note"] = join_notes(note_small(n, min_n), np.where(~small & (n > 1) & (sd == 0), note("zero_variance"), ""))
     return out
 
 
