@@ -98,7 +98,7 @@ def test_html_is_self_contained(report):
     for name in LEERLABS + CONDITIONS_NL:
         assert name in page
     # Every figure of the folder that belongs to a section (the partner sheets are on the leerlab pages).
-    assert page.count("<img") == 8 and page.count('src="data:image/png;base64,') == page.count("<img")
+    assert page.count("<img") == 8 and page.count('src="data:image/svg+xml;base64,') == page.count("<img")
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -162,7 +162,7 @@ def test_interrupted_run_leaves_the_old_report(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(analyse.plot, "render_all", boom)
+    monkeypatch.setattr(analyse.plot, "rendering", boom)
     with pytest.raises(KeyboardInterrupt):
         build_report([SAMPLE], out, progress=False, notebooks=False)
     assert (out / "report.html").read_text() == "old report"

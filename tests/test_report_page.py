@@ -194,7 +194,7 @@ def test_a_leerlab_missing_from_the_last_wave_is_shown_absent(tmp_path):
     tables = compute_tables(shared)
     from analyse.page import leerlab_page
 
-    page = Page(leerlab_page(shared, tables, "Horeca", lang="nl", min_n=5))
+    page = Page(leerlab_page(shared, tables, "Horeca", tmp_path, lang="nl", min_n=5))
     assert "Horeca ontbreekt in meting 2." in page.all_text
     main = Page(report_page(shared, tables, tmp_path, lang="nl", min_n=5))
     assert _sections(main)[0] == "Kernbevindingen"

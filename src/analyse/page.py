@@ -50,21 +50,11 @@ def _environment():
 
 
 def _figure(folder: Path, name: str, alt: str) -> list[tuple[str, str]]:
-    path = folder / f"{name}.png"
+    """The figure ``name`` of ``folder``, embedded: SVG, sharp at any zoom and in print, and smaller than PNG."""
+    path = folder / f"{name}.svg"
     if not path.is_file():
         return []
-    return [("data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), alt)]
-
-
-def _figure_of(fig, alt: str) -> tuple[str, str]:
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"), alt
+    return [("data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), alt)]
 
 
 # ---------------------------------------------------------------- curated tables
@@ -217,14 +207,15 @@ def report_page(survey: Survey, tables: dict[str, pd.DataFrame], figures: Path, 
 
 
 # ---------------------------------------------------------------- one page per leerlab
-def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, *, lang: str, min_n: int,
-                 answers: pd.DataFrame | None = None) -> str:
+def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, figures: Path, *, lang: str,
+                 min_n: int, answers: pd.DataFrame | None = None) -> str:
     """The feedback page of one leerlab: its own picture, and of the others only the mean of all leerlabs.
 
-    ``survey`` and ``tables`` must be the protected ones. A leerlab absent
-    from the last wave gets a page that says so, with what it has.
+    ``survey`` and ``tables`` must be the protected ones; ``figures`` the folder
+    :func:`analyse.plot.render_all` wrote with ``per_leerlab=True``. A leerlab
+    absent from the last wave gets a page that says so, with what it has.
     """
-    from .plot import eight_grid, partner_sheet
+    from .plot.gallery import safe_name
     from .stats import condition_means
 
     cb = survey.codebook
@@ -249,17 +240,16 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
         sections.append(Section("profile", text("section.profile", lang), text("read.profile", lang),
                                 tables=[P.table(profile, cols, lang, cb)]))
     if len(mine) and (mine["wave"].astype(str) == last).any():
-        figs = [_figure_of(partner_sheet(survey, leerlab, lang=lang, min_n=min_n), text("section.partners", lang))]
+        figs = _figure(figures, safe_name("partnerblad", leerlab), text("section.partners", lang))
         if "agreement" in own:
             sections.append(Section("partners", text("section.partners", lang),
                                     text("read.partners", lang, ad_cut=P.number(cb.n_options / 6, lang)), figs,
                                     [_table(last_wave(own["agreement"]), "agreement", lang, cb)]))
         if "level_gaps" in own:
-            grid = eight_grid(survey, leerlabs=[leerlab], lang=lang, min_n=min_n)
             gaps = last_wave(own["level_gaps"])
             gaps = gaps[gaps["flag"].astype(str) != ""]
             sections.append(Section("levels", text("section.levels", lang), text("read.levels", lang, gap=P.number(
-                1, lang, 0)), [_figure_of(grid, text("section.levels", lang))],
+                1, lang, 0)), _figure(figures, safe_name("achtje", leerlab), text("section.levels", lang)),
                 [_table(gaps, "level_gaps", lang, cb)] if len(gaps) else [],
                 [] if len(gaps) else [text("finding.no_broken", lang)]))
     if "success_factors" in own:

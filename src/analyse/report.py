@@ -211,15 +211,16 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         bar.update()
 
         bar.set_description("tabellen" if lang == "nl" else "tables")
+        from .plot import rendering
+
         shared = protected_at(survey, min_n)  # what the shareable folder shows
-        tables = compute_tables(shared, min_n=min_n)
-        write_tables(tables, work / "tables.xlsx", lang=lang)
-        bar.update()
-
-        bar.set_description("figuren" if lang == "nl" else "figures")
-        from .plot import render_all
-
-        render_all(shared, work / "figures", lang=lang, min_n=min_n)
+        # The figures are drawn by two worker processes while this one computes and writes the tables.
+        with rendering(shared, work / "figures", lang=lang, min_n=min_n, per_leerlab=per_leerlab,
+                       processes=min(2, os.cpu_count() or 1)):
+            tables = compute_tables(shared, min_n=min_n)
+            write_tables(tables, work / "tables.xlsx", lang=lang)
+            bar.update()
+            bar.set_description("figuren" if lang == "nl" else "figures")
         bar.update()
 
         bar.set_description("html")
@@ -280,8 +281,8 @@ def _write_leerlab_pages(survey: Survey, tables, work: Path, *, lang: str, min_n
     pages = []
     for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
         path = folder / f"{safe_name('leerlab', leerlab)}.html"
-        path.write_text(leerlab_page(survey, tables, str(leerlab), lang=lang, min_n=min_n, answers=answers),
-                        encoding="utf-8")
+        path.write_text(leerlab_page(survey, tables, str(leerlab), work / "figures", lang=lang, min_n=min_n,
+                                     answers=answers), encoding="utf-8")
         pages.append((names.get(leerlab, str(leerlab)), path))
     return pages
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,7 +18,7 @@ from ..survey import Survey
 from . import eight, factors, likert, profiles, sheet, waves
 from ._theme import save, set_theme
 
-__all__ = ["figure_makers", "render_all", "safe_name"]
+__all__ = ["figure_makers", "render_all", "rendering", "safe_name"]
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -37,11 +40,13 @@ def safe_name(*parts: str, max_length: int = 80) -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
-def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE) -> list[tuple[str, Callable]]:
+def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
+                  per_leerlab: bool = False) -> list[tuple[str, Callable]]:
     """(file name, factory) of every figure of the Survey ``data``, in reading order.
 
     The wave change only with several waves; a figure that groups by a metadata
-    column the data lack (:attr:`Survey.absent`) is left out.
+    column the data lack (:attr:`Survey.absent`) is left out. ``per_leerlab``
+    adds each leerlab's own 8-tje (``achtje_<leerlab>``), for its feedback page.
 
     Examples
     --------
@@ -69,16 +74,20 @@ def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE
     for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
         makers.append((safe_name("partnerblad", leerlab), eight_tje,
                        lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw)))
+        if per_leerlab:
+            makers.append((safe_name("achtje", leerlab), eight_tje,
+                           lambda leerlab=leerlab: eight.eight_grid(survey, leerlabs=[leerlab], **kw)))
     absent = set(survey.absent)
     return [(name, make) for name, needs, make in makers if not needs & absent]
 
 
 def render_all(data: Survey, folder: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
                formats: Iterable[str] = ("png", "svg", "pdf"), dpi: int = 300,
-               only: Iterable[str] | None = None) -> list[Path]:
+               only: Iterable[str] | None = None, per_leerlab: bool = False, processes: int = 1) -> list[Path]:
     """Draw every figure of :func:`figure_makers` and save it in ``formats``; return the paths written.
 
-    The figures are made from :func:`analyse.protect` of the Survey ``data`` at ``min_n``.
+    The figures are made from :func:`analyse.protect` of the Survey ``data`` at
+    ``min_n``; ``processes`` > 1 draws them in that many worker processes.
 
     Examples
     --------
@@ -89,15 +98,75 @@ def render_all(data: Survey, folder: str | Path, *, lang: str = "nl", min_n: int
     >>> [p.name for p in paths]
     ['profiel_leerlabs.png']
     """
-    set_theme()
-    survey = protected_at(data, min_n)
-    only = set(only) if only is not None else None
-    written: list[Path] = []
-    for name, make in figure_makers(survey, lang=lang, min_n=min_n):
-        if only is not None and name not in only:
-            continue
-        try:
-            written += save(make(), Path(folder) / safe_name(name), formats=formats, dpi=dpi)
-        finally:
-            plt.close("all")  # a report draws many figures; keep memory flat
+    with rendering(data, folder, lang=lang, min_n=min_n, formats=formats, dpi=dpi, only=only,
+                   per_leerlab=per_leerlab, processes=processes) as written:
+        pass
     return written
+
+
+@contextmanager
+def rendering(data: Survey, folder: str | Path, *, processes: int = 2, **options) -> Iterator[list[Path]]:
+    """Draw the figures of :func:`render_all` in worker processes while the ``with`` body runs.
+
+    Yields the list of paths written, filled when the block ends (and the
+    figures are all saved); a figure that fails raises there. With one
+    process the figures are drawn when the block ends, in this process.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import analyse as an
+    >>> with an.plot.rendering(an.sample.generate(), tempfile.mkdtemp(), formats=["svg"],
+    ...                        only=["profiel_niveaus", "heatmap_leerlabs"]) as written:
+    ...     pass  # compute tables here meanwhile
+    >>> [p.name for p in written]
+    ['profiel_niveaus.svg', 'heatmap_leerlabs.svg']
+    """
+    survey = protected_at(data, options.setdefault("min_n", MIN_GROUP_SIZE))
+    only = options.pop("only", None)
+    only = set(only) if only is not None else None
+    names = [name for name, _ in _makers(survey, options) if only is None or name in only]
+    written: list[Path] = []
+    if processes <= 1 or len(names) <= 1:
+        yield written
+        written += [p for name in names for p in _draw(survey, name, Path(folder), options)]
+        return
+    # Workers are forked (where the system can) before the body runs, so no other thread exists yet;
+    # the survey travels once per worker, and the heaviest figures go first.
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    pool = ProcessPoolExecutor(min(processes, len(names)), mp_context=context, initializer=_adopt,
+                               initargs=(survey,))
+    try:
+        order = sorted(names, key=lambda name: not name.startswith(("achtje", "likert")))
+        futures = {name: pool.submit(_draw, None, name, Path(folder), options) for name in order}
+        yield written
+        written += [p for name in names for p in futures[name].result()]
+    finally:
+        # On an error or Ctrl-C the figures not begun are dropped, and the ones being drawn are waited for:
+        # no worker may write into a folder the caller is about to remove.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_adopted: Survey | None = None  # the survey of a worker process, set once by its initializer
+
+
+def _adopt(survey: Survey) -> None:
+    global _adopted
+    _adopted = survey
+
+
+def _makers(survey: Survey, options: dict) -> list[tuple[str, Callable]]:
+    return figure_makers(survey, lang=options.get("lang", "nl"), min_n=options["min_n"],
+                         per_leerlab=options.get("per_leerlab", False))
+
+
+def _draw(survey: Survey | None, name: str, folder: Path, options: dict) -> list[Path]:
+    """Draw and save the figure ``name``: in a worker process, of the survey it adopted."""
+    survey = survey if survey is not None else _adopted
+    set_theme()
+    make = dict(_makers(survey, options))[name]
+    try:
+        return save(make(), folder / safe_name(name), formats=options.get("formats", ("png", "svg", "pdf")),
+                    dpi=options.get("dpi", 300))
+    finally:
+        plt.close("all")  # a report draws many figures; keep memory flat
