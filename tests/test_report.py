@@ -30,7 +30,7 @@ CONDITIONS_NL = ["Ambitie", "Belangen", "Relatie", "Organisatie", "Proces"]
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("r") / "rapport"
     before = os.getcwd()
-    build_report([SAMPLE], out, lang="nl", progress=False)
+    build_report([SAMPLE], out, lang="nl", formats=("png", "pdf"), progress=False)  # SVG comes anyway
     # The notebooks run two at a time: none may move this process's working folder (relative paths would break).
     assert os.getcwd() == before
     return out
@@ -174,6 +174,10 @@ def test_english_tables_and_figures_without_notebooks(tmp_path):
                        progress=False, min_n=16).out
     assert sorted(p.name for p in out.iterdir()) == [".analyse-report", "columns.toml", "figures", "report.html",
                                                      "tables.xlsx"]
+    # File names follow the language too; SVG is always written (the page embeds it), PDF only on request.
+    assert {p.name for p in (out / "figures").iterdir()} >= {"likert_statements.svg", "likert_statements.png",
+                                                            "partner_sheet_sport.svg", "eight_all_leerlabs.png"}
+    assert not any(p.suffix == ".pdf" for p in (out / "figures").iterdir())
     assert sorted(p.name for p in (tmp_path / "en-intern").iterdir()) == [".analyse-report", "excluded.csv",
                                                                           "excluded.xlsx", "load_report.txt"]
     sheets = openpyxl.load_workbook(out / "tables.xlsx").sheetnames

@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser(
         "report", help="the whole analysis: one HTML report, tables, figures, executed notebooks",
         description="Load and validate the inputs, compute every analysis and write DIR/tables.xlsx, "
-                    "DIR/figures/ (PNG, SVG, PDF), DIR/notebooks/ (executed) and DIR/report.html: a folder to "
+                    "DIR/figures/ (PNG and SVG; PDF on request), DIR/notebooks/ (executed) and DIR/report.html: a folder to "
                     "share, naming no input folder and holding no row of the data. The excluded rows with their "
                     "values and the full load report go to the private folder DIR-intern/. Inputs of several "
                     "waves include the wave comparison. DIR is replaced only when the new report is complete, "
@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     _map_options(report)
     report.add_argument("--no-notebooks", action="store_true",
                         help="skip executing the notebooks (report.html, tables and figures are still written)")
+    report.add_argument("--formats", type=_formats, default=("png", "svg"), metavar="LIST",
+                        help="file types of the figures, comma-separated from png, svg, pdf (default png,svg; "
+                             "SVG is always written, the pages show it; pdf adds about 5 s)")
     report.add_argument("--per-leerlab", action="store_true",
                         help="also write one feedback page per leerlab (DIR/leerlabs/), for the team's own talk")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -119,6 +122,14 @@ def _pairs(values: list[str], option: str, form: str, last: bool = False) -> lis
     return out
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()))
+    wrong = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if wrong or not formats:
+        raise argparse.ArgumentTypeError(f"{text!r}: give png, svg and/or pdf, comma-separated (e.g. png,svg,pdf)")
+    return formats
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -139,7 +150,8 @@ def _report(args) -> int:
 
     done = build_report(args.inputs, args.out, lang=args.lang, min_n=args.min_n, codebook=args.codebook,
                         wave=_waves(args), columns=_column_map(args), notebooks=not args.no_notebooks,
-                        per_leerlab=args.per_leerlab, progress=not args.quiet, private=args.private)
+                        per_leerlab=args.per_leerlab, formats=args.formats, progress=not args.quiet,
+                        private=args.private)
     print(text("cli.private", args.lang, excluded=done.excluded, private=done.private))
     if done.leerlab_pages:
         print(text("cli.leerlab_pages", args.lang, n=len(done.leerlab_pages), folder=done.leerlab_pages[0].parent))

@@ -49,9 +49,11 @@ def _environment():
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
-def _figure(folder: Path, name: str, alt: str) -> list[tuple[str, str]]:
-    """The figure ``name`` of ``folder``, embedded: SVG, sharp at any zoom and in print, and smaller than PNG."""
-    path = folder / f"{name}.svg"
+def _figure(folder: Path, key: str, lang: str, alt: str, leerlab: str | None = None) -> list[tuple[str, str]]:
+    """The figure ``key`` of ``folder``, embedded: SVG, sharp at any zoom and in print, and smaller than PNG."""
+    from .plot.gallery import figure_name
+
+    path = folder / f"{figure_name(key, lang, leerlab)}.svg"
     if not path.is_file():
         return []
     return [("data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii"), alt)]
@@ -163,9 +165,9 @@ def report_page(survey: Survey, tables: dict[str, pd.DataFrame], figures: Path, 
     if "means_leerlab" in tables:
         last = last_wave(tables["means_leerlab"])
         sections.append(Section("conditions", text("section.conditions", lang), text("read.conditions", lang),
-                                _figure(figures, "profiel_leerlabs", text("section.conditions", lang))
-                                + _figure(figures, "profiel_niveaus", text("header.level", lang))
-                                + _figure(figures, "likert_stellingen", text("header.answers", lang)),
+                                _figure(figures, "profile_leerlabs", lang, text("section.conditions", lang))
+                                + _figure(figures, "profile_levels", lang, text("header.level", lang))
+                                + _figure(figures, "likert", lang, text("header.answers", lang)),
                                 [_table(last, "means", lang, cb)]))
     if "reliability" in tables:
         sections.append(Section("reliability", text("section.reliability", lang), text("read.reliability", lang),
@@ -173,28 +175,28 @@ def report_page(survey: Survey, tables: dict[str, pd.DataFrame], figures: Path, 
     if "agreement" in tables:
         sections.append(Section("partners", text("section.partners", lang),
                                 text("read.partners", lang, ad_cut=ad_cut),
-                                _figure(figures, "heatmap_partners", text("section.partners", lang)),
+                                _figure(figures, "heatmap_partners", lang, text("section.partners", lang)),
                                 [_table(last_wave(tables["agreement"]), "agreement", lang, cb)]))
     if "level_gaps" in tables:
         gaps = last_wave(tables["level_gaps"])
         gaps = gaps[gaps["flag"].astype(str) != ""]
         sections.append(Section("levels", text("section.levels", lang), text("read.levels", lang, gap=P.number(
-            1, lang, 0)), _figure(figures, "achtje_alle_leerlabs", text("section.levels", lang)),
+            1, lang, 0)), _figure(figures, "eight_all", lang, text("section.levels", lang)),
             [_table(gaps, "level_gaps", lang, cb)] if len(gaps) else [],
             [] if len(gaps) else [text("finding.no_broken", lang)]))
     if "means_leerlab" in tables:
         sections.append(Section("leerlabs", text("section.leerlabs", lang), text("read.leerlabs", lang),
-                                _figure(figures, "heatmap_leerlabs", text("section.leerlabs", lang)),
+                                _figure(figures, "heatmap_leerlabs", lang, text("section.leerlabs", lang)),
                                 [_wide_means(last_wave(tables["means_leerlab"]), lang, cb)]))
     if "success_factors" in tables:
         weak = last_wave(tables["success_factors"])
         weak = weak[weak["weakest"].fillna(False).astype(bool)]
         sections.append(Section("factors", text("section.factors", lang), text("read.factors", lang),
-                                _figure(figures, "succesfactoren", text("section.factors", lang)),
+                                _figure(figures, "success_factors", lang, text("section.factors", lang)),
                                 [_table(weak, "factors", lang, cb)]))
     if "wave_change" in tables:
         sections.append(Section("waves", text("section.waves", lang), text("read.waves", lang),
-                                _figure(figures, "verandering_metingen", text("section.waves", lang)),
+                                _figure(figures, "wave_change", lang, text("section.waves", lang)),
                                 [_table(tables["wave_change"], "wave_change", lang, cb)]))
     comments = _comments(answers, lang, cb)
     if comments:
@@ -215,7 +217,6 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
     :func:`analyse.plot.render_all` wrote with ``per_leerlab=True``. A leerlab
     absent from the last wave gets a page that says so, with what it has.
     """
-    from .plot.gallery import safe_name
     from .stats import condition_means
 
     cb = survey.codebook
@@ -240,7 +241,7 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
         sections.append(Section("profile", text("section.profile", lang), text("read.profile", lang),
                                 tables=[P.table(profile, cols, lang, cb)]))
     if len(mine) and (mine["wave"].astype(str) == last).any():
-        figs = _figure(figures, safe_name("partnerblad", leerlab), text("section.partners", lang))
+        figs = _figure(figures, "partner_sheet", lang, text("section.partners", lang), leerlab)
         if "agreement" in own:
             sections.append(Section("partners", text("section.partners", lang),
                                     text("read.partners", lang, ad_cut=P.number(cb.n_options / 6, lang)), figs,
@@ -249,7 +250,7 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
             gaps = last_wave(own["level_gaps"])
             gaps = gaps[gaps["flag"].astype(str) != ""]
             sections.append(Section("levels", text("section.levels", lang), text("read.levels", lang, gap=P.number(
-                1, lang, 0)), _figure(figures, safe_name("achtje", leerlab), text("section.levels", lang)),
+                1, lang, 0)), _figure(figures, "eight", lang, text("section.levels", lang), leerlab),
                 [_table(gaps, "level_gaps", lang, cb)] if len(gaps) else [],
                 [] if len(gaps) else [text("finding.no_broken", lang)]))
     if "success_factors" in own:

@@ -69,6 +69,7 @@ NOTEBOOKS = [
     ("04_leerlabs_vergelijken", "Leerlabs vergelijken", "Comparing leerlabs"),
     ("05_succesfactoren", "Succesfactoren en valkuilen", "Success factors and pitfalls"),
     ("06_metingen_vergelijken", "Metingen vergelijken", "Comparing waves"),
+    ("07_open_antwoorden", "Open antwoorden", "Open answers"),
 ]
 
 # (key, Dutch sheet, English sheet, the metadata it groups by, analysis). Every analysis is split by wave.
@@ -99,7 +100,7 @@ _TABLES: list[tuple[str, str, str, set[str], Callable[[Survey, int], pd.DataFram
 #: The metadata each notebook groups by: a notebook is skipped when the data lack one.
 _NOTEBOOK_NEEDS = {"03_partners_en_niveaus": {"leerlab", "partner", "sector", "level"},
                    "04_leerlabs_vergelijken": {"leerlab", "level"}, "05_succesfactoren": {"leerlab"},
-                   "06_metingen_vergelijken": {"leerlab"}}
+                   "06_metingen_vergelijken": {"leerlab"}, "07_open_antwoorden": {"leerlab"}}
 
 
 def compute_tables(survey: Survey, *, min_n: int = MIN_GROUP_SIZE) -> dict[str, pd.DataFrame]:
@@ -156,7 +157,8 @@ class ReportFolder:
 
 def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE, codebook=None,
                  wave=None, columns=None, metadata=None, notebooks: bool = True, per_leerlab: bool = False,
-                 progress: bool = True, private: str | Path | None = None) -> ReportFolder:
+                 formats: Iterable[str] = ("png", "svg"), progress: bool = True,
+                 private: str | Path | None = None) -> ReportFolder:
     """Load ``inputs``, compute everything and write the report folder ``out`` atomically.
 
     Parameters
@@ -179,6 +181,10 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         Also execute the notebooks (in parallel, linked from ``report.html``; needs a Jupyter kernel).
     per_leerlab : bool
         Also write one feedback page per leerlab (``leerlabs/<leerlab>.html``).
+    formats : iterable of {"png", "svg", "pdf"}
+        File types of the figures; SVG is always among them (the pages embed
+        it). PDF is not by default: embedding its fonts costs more than all
+        other formats together.
     progress : bool
         Show a progress bar on standard error.
     private : path, optional
@@ -216,6 +222,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         shared = protected_at(survey, min_n)  # what the shareable folder shows
         # The figures are drawn by two worker processes while this one computes and writes the tables.
         with rendering(shared, work / "figures", lang=lang, min_n=min_n, per_leerlab=per_leerlab,
+                       formats=tuple(dict.fromkeys([*formats, "svg"])),
                        processes=min(2, os.cpu_count() or 1)):
             tables = compute_tables(shared, min_n=min_n)
             write_tables(tables, work / "tables.xlsx", lang=lang)

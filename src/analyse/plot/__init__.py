@@ -22,7 +22,7 @@ DataFrame, ``.analyse_data``. A figure is never named as a table
 from ._theme import MEAN_CMAP, SCALE_COLORS, save, scale_palette, set_theme
 from .eight import eight_diagram, eight_grid
 from .factors import success_factor_chart, success_factor_panel
-from .gallery import figure_makers, render_all, rendering
+from .gallery import figure_makers, figure_name, render_all, rendering
 from .likert import likert_bars
 from .profiles import condition_profile, leerlab_heatmap
 from .sheet import partner_sheet
@@ -35,6 +35,7 @@ __all__ = [
     "eight_diagram",
     "eight_grid",
     "figure_makers",
+    "figure_name",
     "leerlab_heatmap",
     "likert_bars",
     "partner_sheet",

@@ -15,10 +15,11 @@ import matplotlib.pyplot as plt
 from ..disclosure import protected_at
 from ..stats import MIN_GROUP_SIZE
 from ..survey import Survey
+from ..texts import text
 from . import eight, factors, likert, profiles, sheet, waves
 from ._theme import save, set_theme
 
-__all__ = ["figure_makers", "render_all", "rendering", "safe_name"]
+__all__ = ["figure_makers", "figure_name", "render_all", "rendering", "safe_name"]
 
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -40,6 +41,17 @@ def safe_name(*parts: str, max_length: int = 80) -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
+def figure_name(key: str, lang: str = "nl", leerlab: str | None = None) -> str:
+    """The file name (without suffix) of the figure ``key`` in ``lang``, for one leerlab where given.
+
+    >>> import analyse as an
+    >>> an.plot.figure_name("partner_sheet", "en", "Zorg & Welzijn")
+    'partner_sheet_zorg_welzijn'
+    """
+    name = text(f"file.{key}", lang)
+    return safe_name(name, leerlab) if leerlab is not None else name
+
+
 def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
                   per_leerlab: bool = False) -> list[tuple[str, Callable]]:
     """(file name, factory) of every figure of the Survey ``data``, in reading order.
@@ -47,6 +59,7 @@ def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE
     The wave change only with several waves; a figure that groups by a metadata
     column the data lack (:attr:`Survey.absent`) is left out. ``per_leerlab``
     adds each leerlab's own 8-tje (``achtje_<leerlab>``), for its feedback page.
+    File names follow ``lang`` (:func:`figure_name`).
 
     Examples
     --------
@@ -57,28 +70,39 @@ def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE
     >>> makers["profiel_niveaus"]().get_title()
     'Profiel van de vijf voorwaarden — meting 2'
     """
-    survey = data
+    return [(name, make) for _, name, make in _catalogue(data, lang, min_n, per_leerlab)]
+
+
+def _catalogue(survey: Survey, lang: str, min_n: int, per_leerlab: bool) -> list[tuple[str, str, Callable]]:
+    """(key, file name, factory) of every figure, as :func:`figure_makers` describes them."""
     kw = {"lang": lang, "min_n": min_n}
     eight_tje = {"leerlab", "partner", "sector", "level"}
-    makers = [  # (name, the metadata it groups by, factory)
-        ("profiel_leerlabs", {"leerlab"}, lambda: profiles.condition_profile(survey, hue="leerlab", **kw)),
-        ("profiel_niveaus", {"level"}, lambda: profiles.condition_profile(survey, hue="level", **kw)),
-        ("heatmap_leerlabs", {"leerlab"}, lambda: profiles.leerlab_heatmap(survey, **kw)),
-        ("heatmap_partners", {"leerlab", "partner"}, lambda: profiles.leerlab_heatmap(survey, hue="partner", **kw)),
-        ("likert_stellingen", set(), lambda: likert.likert_bars(survey, **kw)),
-        ("achtje_alle_leerlabs", eight_tje, lambda: eight.eight_grid(survey, **kw)),
-        ("succesfactoren", {"leerlab"}, lambda: factors.success_factor_chart(survey, **kw)),
+    makers = [  # (key, the metadata it groups by, factory, leerlab)
+        ("profile_leerlabs", {"leerlab"}, lambda: profiles.condition_profile(survey, hue="leerlab", **kw), None),
+        ("profile_levels", {"level"}, lambda: profiles.condition_profile(survey, hue="level", **kw), None),
+        ("heatmap_leerlabs", {"leerlab"}, lambda: profiles.leerlab_heatmap(survey, **kw), None),
+        ("heatmap_partners", {"leerlab", "partner"}, lambda: profiles.leerlab_heatmap(survey, hue="partner", **kw),
+         None),
+        ("likert", set(), lambda: likert.likert_bars(survey, **kw), None),
+        ("eight_all", eight_tje, lambda: eight.eight_grid(survey, **kw), None),
+        ("success_factors", {"leerlab"}, lambda: factors.success_factor_chart(survey, **kw), None),
     ]
     if survey.responses["wave"].nunique() > 1:
-        makers.append(("verandering_metingen", {"leerlab"}, lambda: waves.wave_dumbbells(survey, **kw)))
+        makers.append(("wave_change", {"leerlab"}, lambda: waves.wave_dumbbells(survey, **kw), None))
     for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
-        makers.append((safe_name("partnerblad", leerlab), eight_tje,
-                       lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw)))
+        makers.append(("partner_sheet", eight_tje, lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw),
+                       leerlab))
         if per_leerlab:
-            makers.append((safe_name("achtje", leerlab), eight_tje,
-                           lambda leerlab=leerlab: eight.eight_grid(survey, leerlabs=[leerlab], **kw)))
+            makers.append(("eight", eight_tje,
+                           lambda leerlab=leerlab: eight.eight_grid(survey, leerlabs=[leerlab], **kw), leerlab))
     absent = set(survey.absent)
-    return [(name, make) for name, needs, make in makers if not needs & absent]
+    return [(key, figure_name(key, lang, leerlab), make) for key, needs, make, leerlab in makers
+            if not needs & absent]
+
+
+#: Order of drawing in a pool: the slowest figures first, the quick ones last to fill the gaps.
+_DRAW_ORDER = {"eight_all": 0, "eight": 0, "likert": 0, "profile_leerlabs": 2, "profile_levels": 2,
+               "heatmap_leerlabs": 2, "heatmap_partners": 2}
 
 
 def render_all(data: Survey, folder: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE,
@@ -125,7 +149,8 @@ def rendering(data: Survey, folder: str | Path, *, processes: int = 2, **options
     survey = protected_at(data, options.setdefault("min_n", MIN_GROUP_SIZE))
     only = options.pop("only", None)
     only = set(only) if only is not None else None
-    names = [name for name, _ in _makers(survey, options) if only is None or name in only]
+    catalogue = [(key, name) for key, name, _ in _makers(survey, options) if only is None or name in only]
+    names = [name for _, name in catalogue]
     written: list[Path] = []
     if processes <= 1 or len(names) <= 1:
         yield written
@@ -137,7 +162,7 @@ def rendering(data: Survey, folder: str | Path, *, processes: int = 2, **options
     pool = ProcessPoolExecutor(min(processes, len(names)), mp_context=context, initializer=_adopt,
                                initargs=(survey,))
     try:
-        order = sorted(names, key=lambda name: not name.startswith(("achtje", "likert")))
+        order = [name for _, name in sorted(catalogue, key=lambda entry: _DRAW_ORDER.get(entry[0], 1))]
         futures = {name: pool.submit(_draw, None, name, Path(folder), options) for name in order}
         yield written
         written += [p for name in names for p in futures[name].result()]
@@ -155,16 +180,15 @@ def _adopt(survey: Survey) -> None:
     _adopted = survey
 
 
-def _makers(survey: Survey, options: dict) -> list[tuple[str, Callable]]:
-    return figure_makers(survey, lang=options.get("lang", "nl"), min_n=options["min_n"],
-                         per_leerlab=options.get("per_leerlab", False))
+def _makers(survey: Survey, options: dict) -> list[tuple[str, str, Callable]]:
+    return _catalogue(survey, options.get("lang", "nl"), options["min_n"], options.get("per_leerlab", False))
 
 
 def _draw(survey: Survey | None, name: str, folder: Path, options: dict) -> list[Path]:
     """Draw and save the figure ``name``: in a worker process, of the survey it adopted."""
     survey = survey if survey is not None else _adopted
     set_theme()
-    make = dict(_makers(survey, options))[name]
+    make = {name: make for _, name, make in _makers(survey, options)}[name]
     try:
         return save(make(), folder / safe_name(name), formats=options.get("formats", ("png", "svg", "pdf")),
                     dpi=options.get("dpi", 300))
