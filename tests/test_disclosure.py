@@ -119,5 +119,5 @@ def test_the_tables_of_a_report_give_nothing_back(exposed, tmp_path):
     assert len(truth.responses) + len(truth.excluded) == len(exposed.responses)  # the row without level
     means = sheets["gemiddelden partner"]
     sport = means[(means["wave"].astype(str) == "1") & (means["leerlab"] == "Sport")]
-    assert sport["note"].fillna("").str.contains("disclosure control").sum() >= 8
+    assert sport["note"].fillna("").str.contains("bescherming tegen herleidbaarheid").sum() >= 8
     assert recoverable(sheets, truth.responses, present_by_measure(truth), 5) == []

@@ -14,7 +14,7 @@ ROOT = Path(__file__).parents[1]
 NB = ROOT / "notebooks"
 
 
-@pytest.mark.parametrize("stem", sorted({s for s, _, _ in NOTEBOOKS} | {p.stem for p in NB.glob("*.ipynb")}))
+@pytest.mark.parametrize("stem", sorted(set(NOTEBOOKS) | {p.stem for p in NB.glob("*.ipynb")}))
 def test_committed_without_outputs_and_with_parameters(stem):
     nb = json.loads((NB / f"{stem}.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]

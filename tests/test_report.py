@@ -48,7 +48,7 @@ def test_report_folder_contents(report):
     first = an.load(SAMPLE)
     pd.testing.assert_frame_equal(again.responses, first.responses)
     pd.testing.assert_frame_equal(again.comments, first.comments)
-    assert sorted(p.stem for p in (report / "notebooks").glob("*.ipynb")) == [s for s, _, _ in NOTEBOOKS]
+    assert sorted(p.stem for p in (report / "notebooks").glob("*.ipynb")) == NOTEBOOKS
     figures = list((report / "figures").iterdir())
     stems = {p.stem for p in figures}
     assert {"profiel_leerlabs", "heatmap_leerlabs", "likert_stellingen", "achtje_alle_leerlabs", "succesfactoren",
@@ -73,6 +73,15 @@ def test_tables_workbook(report):
     assert len(wb.sheetnames) == len(tables) + 1
     explain = pd.read_excel(report / "tables.xlsx", sheet_name="uitleg kolommen")
     assert explain["betekenis"].notna().all(), explain[explain["betekenis"].isna()]
+    meaning = dict(zip(explain["kolom"], explain["betekenis"], strict=True))
+    assert meaning["mean"] == "gemiddelde (schaal 1-5)" and meaning["share_agree"] == "aandeel (mee) eens (4-5)"
+    assert meaning["ad_mean"].endswith("onder 0,83 voldoende)")
+    # The notes speak the report's language: no English note is left in a Dutch workbook.
+    notes = pd.concat([pd.read_excel(report / "tables.xlsx", sheet_name=s)["note"] for s in wb.sheetnames[1:]
+                       if "note" in pd.read_excel(report / "tables.xlsx", sheet_name=s, nrows=0).columns])
+    notes = notes.dropna().astype(str)
+    assert notes.str.contains("minder dan 5 respondenten").any()
+    assert not notes.str.contains(r"\b(?:fewer|respondents|not shown|group)\b").any(), notes.unique()[:5]
     means = pd.read_excel(report / "tables.xlsx", sheet_name="gemiddelden leerlab")
     np.testing.assert_allclose(means["mean"], tables["means_leerlab"]["mean"], rtol=0, atol=1e-12)
     assert means["leerlab"].astype(str).tolist() == tables["means_leerlab"]["leerlab"].astype(str).tolist()
@@ -81,7 +90,7 @@ def test_tables_workbook(report):
 
 
 def test_executed_notebooks_show_results(report):
-    for stem, _, _ in NOTEBOOKS:
+    for stem in NOTEBOOKS:
         nb = json.loads((report / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
         outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
         assert not [o for o in outputs if o["output_type"] == "error"], stem

@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import analyse as an
@@ -183,6 +184,10 @@ def test_the_text_follows_a_four_point_codebook(tmp_path):
     assert "Eens telt als 3, 4, oneens als 1, 2" in text
     assert "AD onder 0,67" in text  # A/6 with A = 4
     assert "tot 5 (" not in text and "AD onder 0,83" not in text
+    explain = pd.read_excel(done.out / "tables.xlsx", sheet_name="uitleg kolommen")
+    meaning = dict(zip(explain["kolom"], explain["betekenis"], strict=True))
+    assert meaning["mean"] == "gemiddelde (schaal 1-4)" and meaning["share_agree"] == "aandeel (mee) eens (3-4)"
+    assert meaning["ad_mean"].endswith("onder 0,67 voldoende)")
 
 
 def test_a_leerlab_missing_from_the_last_wave_is_shown_absent(tmp_path):

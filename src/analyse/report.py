@@ -34,7 +34,6 @@ import shutil
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,52 +49,35 @@ from .errors import AnalyseError
 from .page import leerlab_page, report_page
 from .stats import MIN_GROUP_SIZE
 from .survey import Survey
-from .texts import check_lang
+from .texts import check_lang, text, texts, translate_notes
 from .writing import write_csv, write_xlsx
 
-__all__ = ["MAP_NAME", "NOTEBOOKS", "ReportFolder", "build_report", "check_output", "compute_tables", "private_folder",
+__all__ = ["NOTEBOOKS", "ReportFolder", "build_report", "check_output", "compute_tables", "private_folder",
            "read_only_paths", "write_tables"]
 
-#: File name of the column map a report writes, per language.
-MAP_NAME = {"nl": "kolommen.toml", "en": "columns.toml"}
-#: File name of the load report in the private folder, per language.
-LOAD_REPORT_NAME = {"nl": "inlezen.txt", "en": "load_report.txt"}
+#: The notebooks, in reading order (file stems; their titles are in the translation table).
+NOTEBOOKS = ["01_inlezen_en_controleren", "02_condities_en_betrouwbaarheid", "03_partners_en_niveaus",
+             "04_leerlabs_vergelijken", "05_succesfactoren", "06_metingen_vergelijken", "07_open_antwoorden"]
 
-#: The notebooks, in reading order (file stem, Dutch title, English title).
-NOTEBOOKS = [
-    ("01_inlezen_en_controleren", "Inlezen en controleren", "Loading and checking"),
-    ("02_condities_en_betrouwbaarheid", "Condities en betrouwbaarheid", "Conditions and reliability"),
-    ("03_partners_en_niveaus", "Partners en niveaus (het 8-tje)", "Partners and levels (het 8-tje)"),
-    ("04_leerlabs_vergelijken", "Leerlabs vergelijken", "Comparing leerlabs"),
-    ("05_succesfactoren", "Succesfactoren en valkuilen", "Success factors and pitfalls"),
-    ("06_metingen_vergelijken", "Metingen vergelijken", "Comparing waves"),
-    ("07_open_antwoorden", "Open antwoorden", "Open answers"),
-]
-
-# (key, Dutch sheet, English sheet, the metadata it groups by, analysis). Every analysis is split by wave.
-_TABLES: list[tuple[str, str, str, set[str], Callable[[Survey, int], pd.DataFrame]]] = [
-    ("means_leerlab", "gemiddelden leerlab", "means leerlab", {"leerlab"},
-     lambda s, m: stats.condition_means(s, by=["wave", "leerlab"], min_n=m)),
-    ("means_partner", "gemiddelden partner", "means partner", {"leerlab", "partner"},
+# (key, the metadata it groups by, analysis); the sheet's name is ``sheet.<key>`` of the translation
+# table. Every analysis is split by wave.
+_TABLES: list[tuple[str, set[str], Callable[[Survey, int], pd.DataFrame]]] = [
+    ("means_leerlab", {"leerlab"}, lambda s, m: stats.condition_means(s, by=["wave", "leerlab"], min_n=m)),
+    ("means_partner", {"leerlab", "partner"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab", "partner"], min_n=m)),
-    ("means_level", "gemiddelden niveau", "means level", {"leerlab", "level"},
+    ("means_level", {"leerlab", "level"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab", "level"], min_n=m)),
-    ("means_items", "stellingen", "statements", {"leerlab"},
+    ("means_items", {"leerlab"},
      lambda s, m: stats.condition_means(s, by=["wave", "leerlab"], items=True, min_n=m)),
-    ("reliability", "betrouwbaarheid", "reliability", set(),
-     lambda s, m: stats.reliability(s, by=["wave"], min_n=m)),
-    ("item_statistics", "stellingen betrouwbaarheid", "item statistics", set(),
-     lambda s, m: stats.item_statistics(s, by=["wave"], min_n=m)),
-    ("agreement", "overeenstemming partners", "partner agreement", {"leerlab", "partner", "sector"},
-     lambda s, m: stats.agreement(s, by=["wave", "leerlab"], min_n=m)),
-    ("level_nodes", "8-tje knopen", "8-tje nodes", {"leerlab", "partner", "sector", "level"},
+    ("reliability", set(), lambda s, m: stats.reliability(s, by=["wave"], min_n=m)),
+    ("item_statistics", set(), lambda s, m: stats.item_statistics(s, by=["wave"], min_n=m)),
+    ("agreement", {"leerlab", "partner", "sector"}, lambda s, m: stats.agreement(s, by=["wave", "leerlab"], min_n=m)),
+    ("level_nodes", {"leerlab", "partner", "sector", "level"},
      lambda s, m: stats.level_nodes(s, by=["wave", "leerlab"], min_n=m)),
-    ("level_gaps", "8-tje verschillen", "8-tje gaps", {"leerlab", "partner", "sector", "level"},
+    ("level_gaps", {"leerlab", "partner", "sector", "level"},
      lambda s, m: stats.level_gaps(s, by=["wave", "leerlab"], min_n=m)),
-    ("success_factors", "succesfactoren", "success factors", {"leerlab"},
-     lambda s, m: stats.success_factors(s, by=["wave", "leerlab"], min_n=m)),
-    ("wave_change", "verandering metingen", "change between waves", {"leerlab"},
-     lambda s, m: stats.wave_change(s, by=["leerlab"], min_n=m)),
+    ("success_factors", {"leerlab"}, lambda s, m: stats.success_factors(s, by=["wave", "leerlab"], min_n=m)),
+    ("wave_change", {"leerlab"}, lambda s, m: stats.wave_change(s, by=["leerlab"], min_n=m)),
 ]
 #: The metadata each notebook groups by: a notebook is skipped when the data lack one.
 _NOTEBOOK_NEEDS = {"03_partners_en_niveaus": {"leerlab", "partner", "sector", "level"},
@@ -115,33 +97,38 @@ def compute_tables(survey: Survey, *, min_n: int = MIN_GROUP_SIZE) -> dict[str, 
     survey = protected_at(survey, min_n)
     multi_wave = survey.responses["wave"].nunique() > 1
     absent = set(survey.absent)
-    return {key: fn(survey, min_n) for key, _, _, needs, fn in _TABLES
+    return {key: fn(survey, min_n) for key, needs, fn in _TABLES
             if (key != "wave_change" or multi_wave) and not needs & absent}
 
 
-def _column_notes(lang: str) -> dict[str, str]:
-    text = resources.files("analyse").joinpath("data/columns.toml").read_text(encoding="utf-8")
-    i = 0 if lang == "nl" else 1
-    return {col: pair[i] for col, pair in tomllib.loads(text)["columns"].items()}
-
-
-def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str = "nl") -> Path:
+def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, lang: str = "nl", codebook=None,
+                 confidence: float = 0.95) -> Path:
     """Write the tables to one workbook: a sheet per analysis and a sheet explaining the columns.
 
-    Only aggregates: the excluded rows, which carry a respondent's answers, belong in the private folder.
+    Notes are written in ``lang``; the explanations follow the ``codebook``'s
+    scale (the built-in one by default). Only aggregates: the excluded rows,
+    which carry a respondent's answers, belong in the private folder.
     """
-    names = {key: (nl if lang == "nl" else en) for key, nl, en, _, _ in _TABLES}
-    sheets = {names[key]: frame for key, frame in tables.items()}
-    notes = _column_notes(lang)
+    from .codebook import load_codebook
+    from .present import number
+
+    cb = codebook if codebook is not None else load_codebook()
+    def span(points: list[float]) -> str:  # "4-5"
+        return "-".join(dict.fromkeys(number(p, lang, 0) for p in (min(points), max(points)))) if points else "-"
+
+    points = {"low": number(cb.scale_min, lang, 0), "high": number(cb.scale_max, lang, 0),
+              "agree": span(cb.agree_points), "disagree": span(cb.disagree_points),
+              "ad_cut": number(cb.n_options / 6, lang), "confidence": number(100 * confidence, lang, 0)}
+    sheets = {text(f"sheet.{key}", lang): translate_notes(frame, lang) for key, frame in tables.items()}
     used = sorted({c for frame in sheets.values() for c in frame.columns})
+    known = texts()
     explain = pd.DataFrame({
-        ("kolom" if lang == "nl" else "column"): used,
-        ("betekenis" if lang == "nl" else "meaning"): [notes.get(c, "") for c in used],
-        ("bladen" if lang == "nl" else "sheets"): [", ".join(n for n, f in sheets.items() if c in f.columns)
-                                                  for c in used],
+        text("sheet.explain_column", lang): used,
+        text("sheet.explain_meaning", lang): [text(f"column.{c}", lang, **points) if f"column.{c}" in known else ""
+                                              for c in used],
+        text("sheet.explain_sheets", lang): [", ".join(n for n, f in sheets.items() if c in f.columns) for c in used],
     })
-    sheets = {("uitleg kolommen" if lang == "nl" else "columns explained"): explain, **sheets}
-    return write_xlsx(Path(path), sheets)
+    return write_xlsx(Path(path), {text("sheet.explain", lang): explain, **sheets})
 
 
 @dataclass(frozen=True)
@@ -205,18 +192,18 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         check_output(target, read_only, option)
         _check_target(target)
     steps = ["load", "tables", "figures", "html"] + (["notebooks"] if notebooks else [])
-    bar = tqdm(total=len(steps), disable=not progress, unit="stap" if lang == "nl" else "step", leave=False)
+    bar = tqdm(total=len(steps), disable=not progress, unit=text("progress.unit", lang), leave=False)
     works: list[Path] = []
     try:
         work, work_private = (_work_folder(target, works) for target in (out, private))
-        bar.set_description("inlezen" if lang == "nl" else "loading")
+        bar.set_description(text("progress.load", lang))
         survey = _load_survey(inputs, codebook=codebook, wave=wave, columns=columns, metadata=metadata)
         _write_private(survey, work_private, lang=lang)
-        column_map = write_map(work / MAP_NAME[lang], survey.report().files, lang=lang,
+        column_map = write_map(work / text("file.column_map", lang), survey.report().files, lang=lang,
                                dual_scale=ColumnMap.from_arguments(columns).dual_scale)
         bar.update()
 
-        bar.set_description("tabellen" if lang == "nl" else "tables")
+        bar.set_description(text("progress.tables", lang))
         from .plot import rendering
 
         shared = protected_at(survey, min_n)  # what the shareable folder shows
@@ -225,31 +212,30 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
                        formats=tuple(dict.fromkeys([*formats, "svg"])),
                        processes=min(2, os.cpu_count() or 1)):
             tables = compute_tables(shared, min_n=min_n)
-            write_tables(tables, work / "tables.xlsx", lang=lang)
+            write_tables(tables, work / "tables.xlsx", lang=lang, codebook=shared.codebook)
             bar.update()
-            bar.set_description("figuren" if lang == "nl" else "figures")
+            bar.set_description(text("progress.figures", lang))
         bar.update()
 
-        bar.set_description("html")
+        bar.set_description(text("progress.pages", lang))
         answers = _open_answers(shared, min_n)
-        stems = [stem for stem, _, _ in NOTEBOOKS if not _NOTEBOOK_NEEDS.get(stem, set()) & set(survey.absent)]
-        titles = {stem: (nl if lang == "nl" else en) for stem, nl, en in NOTEBOOKS}
+        stems = [stem for stem in NOTEBOOKS if not _NOTEBOOK_NEEDS.get(stem, set()) & set(survey.absent)]
         pages = _write_leerlab_pages(shared, tables, work, lang=lang, min_n=min_n, answers=answers) \
             if per_leerlab else []
         html_path = work / "report.html"
         html_path.write_text(report_page(
             shared, tables, work / "figures", lang=lang, min_n=min_n, answers=answers,
-            notebooks=[(titles[s], f"notebooks/{s}.ipynb") for s in stems] if notebooks else [],
+            notebooks=[(text(f"notebook.{s}", lang), f"notebooks/{s}.ipynb") for s in stems] if notebooks else [],
             leerlab_pages=[(name, path.relative_to(work).as_posix()) for name, path in pages]), encoding="utf-8")
         bar.update()
 
         if notebooks:
-            bar.set_description("notebooks")
+            bar.set_description(text("progress.notebooks", lang))
             run = {"inputs": inputs, "lang": lang, "min_n": min_n, "wave": wave, "codebook": codebook,
                    "scrub": _scrubber(read_only, works)}
             (work / "notebooks").mkdir()
             jobs = [(stem, work / "notebooks", False, f"../{column_map.name}") for stem in stems]
-            jobs.append((NOTEBOOKS[0][0], work_private, True, str(column_map)))
+            jobs.append((NOTEBOOKS[0], work_private, True, str(column_map)))
             _execute_all(jobs, **run)
             bar.update()
         for folder in works:
@@ -304,8 +290,8 @@ def _load_survey(inputs: list[str], **options) -> Survey:
 def _write_private(survey: Survey, folder: Path, *, lang: str) -> None:
     """The row-level material: excluded rows with their values and the full load report."""
     write_csv(survey.excluded, folder / "excluded.csv")
-    write_xlsx(folder / "excluded.xlsx", {"uitgesloten rijen" if lang == "nl" else "excluded rows": survey.excluded})
-    (folder / LOAD_REPORT_NAME[lang]).write_text(survey.report().to_text(lang) + "\n", encoding="utf-8")
+    write_xlsx(folder / "excluded.xlsx", {text("sheet.excluded", lang): survey.excluded})
+    (folder / text("file.load_report", lang)).write_text(survey.report().to_text(lang) + "\n", encoding="utf-8")
 
 
 def private_folder(out: Path, private: str | Path | None = None) -> Path:
@@ -347,7 +333,7 @@ def _execute(stem: str, folder: Path, show_rows: bool, columns: str, *, inputs: 
 
     target = folder / f"{stem}.ipynb"
     # Only notebook 01 lists rows; papermill warns about a parameter a notebook does not declare.
-    rows = {"show_rows": show_rows} if stem == NOTEBOOKS[0][0] else {}
+    rows = {"show_rows": show_rows} if stem == NOTEBOOKS[0] else {}
     # The kernel starts in ``folder`` through nbclient's resources, not papermill's ``cwd=``: that one changes
     # this process's working folder, which two notebooks run at once would leave pointing at the wrong one.
     papermill.execute_notebook(
