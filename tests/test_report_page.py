@@ -15,6 +15,7 @@ import pytest
 import analyse as an
 from analyse.disclosure import protected_at
 from analyse.page import report_page
+from analyse.printing import find_browser
 from analyse.report import build_report, compute_tables
 from analyse.texts import texts
 
@@ -205,3 +206,24 @@ def test_a_leerlab_missing_from_the_last_wave_is_shown_absent(tmp_path):
     assert _sections(main)[0] == "Kernbevindingen"
     assert "Horeca scoort het hoogst" not in main.all_text  # the findings read the last wave
     assert "Sport & Bewegen scoort het hoogst" in main.all_text
+
+
+@pytest.mark.skipif(find_browser() is None, reason="no Chromium-family browser (.ci/run installs chromium)")
+def test_each_leerlab_page_is_printed_to_a_pdf_beside_it(built):
+    for done in built.values():
+        assert list(done.leerlab_pdfs) == [p.with_suffix(".pdf") for p in done.leerlab_pages]
+        for pdf in done.leerlab_pdfs:
+            data = pdf.read_bytes()
+            assert data[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2, pdf.name
+
+
+def test_without_a_browser_the_pdfs_are_skipped_and_the_user_told_how(tmp_path, monkeypatch, capsys):
+    from analyse.cli import main
+
+    monkeypatch.setenv("ANALYSE_BROWSER", str(tmp_path / "geen-browser"))
+    out = tmp_path / "rapport"
+    code = main(["report", str(SAMPLE / "synthetisch_meting1_msforms.xlsx"), "--out", str(out), "--no-notebooks",
+                 "--per-leerlab", "--formats", "svg", "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0 and "geen PDF's gemaakt" in printed and "Afdrukken > Opslaan als PDF" in printed
+    assert len(list((out / "leerlabs").glob("*.html"))) == 5 and not list((out / "leerlabs").glob("*.pdf"))

@@ -154,7 +154,9 @@ def _report(args) -> int:
                         private=args.private)
     print(text("cli.private", args.lang, excluded=done.excluded, private=done.private))
     if done.leerlab_pages:
-        print(text("cli.leerlab_pages", args.lang, n=len(done.leerlab_pages), folder=done.leerlab_pages[0].parent))
+        pdfs = text("cli.leerlab_pdfs", args.lang) if done.leerlab_pdfs else text("cli.no_pdf", args.lang)
+        print(text("cli.leerlab_pages", args.lang, n=len(done.leerlab_pages), folder=done.leerlab_pages[0].parent)
+              + f" ({pdfs})")
     print(text("cli.report", args.lang, html=done.html))
     return EXIT_OK
 

@@ -47,6 +47,7 @@ from .colmap import ColumnMap, write_map
 from .disclosure import protected_at
 from .errors import AnalyseError
 from .page import leerlab_page, report_page
+from .printing import find_browser, print_pdfs
 from .stats import MIN_GROUP_SIZE
 from .survey import Survey
 from .texts import check_lang, text, texts, translate_notes
@@ -140,6 +141,7 @@ class ReportFolder:
     html: Path
     excluded: int
     leerlab_pages: tuple[Path, ...] = ()
+    leerlab_pdfs: tuple[Path, ...] = ()  # empty when no browser could print them
 
 
 def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE, codebook=None,
@@ -167,7 +169,9 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     notebooks : bool
         Also execute the notebooks (in parallel, linked from ``report.html``; needs a Jupyter kernel).
     per_leerlab : bool
-        Also write one feedback page per leerlab (``leerlabs/<leerlab>.html``).
+        Also write one feedback page per leerlab (``leerlabs/<leerlab>.html``), and
+        a PDF of each when a Chromium-family browser is installed
+        (:func:`analyse.printing.find_browser`).
     formats : iterable of {"png", "svg", "pdf"}
         File types of the figures; SVG is always among them (the pages embed
         it). PDF is not by default: embedding its fonts costs more than all
@@ -222,6 +226,8 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         stems = [stem for stem in NOTEBOOKS if not _NOTEBOOK_NEEDS.get(stem, set()) & set(survey.absent)]
         pages = _write_leerlab_pages(shared, tables, work, lang=lang, min_n=min_n, answers=answers) \
             if per_leerlab else []
+        browser = find_browser() if pages else None
+        pdfs = print_pdfs([path for _, path in pages], browser) if browser else []
         html_path = work / "report.html"
         html_path.write_text(report_page(
             shared, tables, work / "figures", lang=lang, min_n=min_n, answers=answers,
@@ -251,7 +257,8 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     finally:
         bar.close()
     return ReportFolder(out=out, private=private, html=out / "report.html", excluded=len(survey.excluded),
-                        leerlab_pages=tuple(out / path.relative_to(work) for _, path in pages))
+                        leerlab_pages=tuple(out / path.relative_to(work) for _, path in pages),
+                        leerlab_pdfs=tuple(out / path.relative_to(work) for path in pdfs))
 
 
 def _open_answers(survey: Survey, min_n: int) -> pd.DataFrame | None:
