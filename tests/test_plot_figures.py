@@ -104,7 +104,7 @@ def test_heatmap_marks_suppressed_cells(wave2):
     # nothing marked when every group is large enough
     ax2 = ap.leerlab_heatmap(wave2)
     assert not [p for p in ax2.patches if p.get_gid() == "suppressed"] and ax2.get_legend() is None
-    assert ax2.get_title().startswith("Gemiddelde per voorwaarde")
+    assert ax2.get_title().startswith("Gemiddelde per conditie")
     assert any(t == "n=30" for t in texts(ax2.figure))
 
 
@@ -189,7 +189,7 @@ def test_eight_grid_small_multiples(wave2):
     n_broken = sum(1 for a in panels for ln in gap_lines(a) if ln.get_gid().split("|")[5])
     assert n_broken == (sel["flag"] != "").sum()
     assert [a.get_title() for a in panels[:2]] == ["Ambition", "Organisation"]
-    assert fig.get_suptitle().startswith("The figure eight")
+    assert fig.get_suptitle().startswith("Het 8-tje: collaboration")
     assert panels[0].get_yticklabels()[0].get_text() == "Board"
 
 

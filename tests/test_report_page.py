@@ -135,6 +135,19 @@ def test_key_findings_come_first_and_name_the_planted_effects(built):
     assert re.search(r"verschil [+−]\d,\d\d \[[−]?\d,\d\d; [−]?\d,\d\d\] \(p [<=] ", gap), gap
 
 
+def test_the_weakest_success_factor_is_the_lowest_of_the_weakest_condition(built):
+    survey = protected_at(an.load(SAMPLE), 5)
+    sf = an.success_factors(survey, by=["wave", "leerlab"])
+    sf = sf[(sf["wave"].astype(str) == "2") & sf["weakest"]]
+    findings = [s for s in _page(built["nl"].html).parts["li"] if s.startswith("Zwakste succesfactor van ")]
+    names = survey.codebook.labels("leerlab", "nl")
+    assert len(findings) == sf["leerlab"].nunique() == 5
+    for leerlab, group in sf.groupby("leerlab", observed=True):
+        lowest = group.loc[group["mean"].idxmin(), "factor_nl"]
+        assert any(s.startswith(f"Zwakste succesfactor van {names[leerlab]}: {lowest} (") for s in findings), \
+            (leerlab, lowest, findings)
+
+
 def test_each_leerlab_page_holds_its_own_answers_and_nothing_of_another(built):
     survey = an.load(SAMPLE)
     r = survey.responses
@@ -142,6 +155,10 @@ def test_each_leerlab_page_holds_its_own_answers_and_nothing_of_another(built):
                                      on=["respondent_id", "wave"])
     pages = {p.stem: p.read_text(encoding="utf-8") for p in built["nl"].leerlab_pages}
     assert len(pages) == r["leerlab"].nunique()
+    # A page of one leerlab does not repeat its name in every row; an answer given by several is listed once.
+    groen = Page(pages["leerlab_groen"])
+    assert "Leerlab" not in groen.parts["th"] and len(groen.parts["th"]) > 10
+    assert any(re.search(r" \(\d+×\)$", li) for li in groen.parts["li"])
     for leerlab in r["leerlab"].cat.remove_unused_categories().cat.categories:
         page = pages[f"leerlab_{leerlab.lower()}"]
         own = comments[comments["leerlab"] == leerlab]

@@ -16,7 +16,7 @@ from .codebook import Codebook
 from .present import interval, number, p_phrase
 from .texts import text
 
-__all__ = ["SIGNIFICANCE", "ALPHA_MIN", "findings", "last_wave"]
+__all__ = ["ALPHA_MIN", "SIGNIFICANCE", "findings", "last_wave"]
 
 #: Level of the (Holm-adjusted) tests a finding reports.
 SIGNIFICANCE = 0.05
@@ -114,8 +114,9 @@ def _line(r, levels: dict, lang: str) -> str:
 
 def _weakest(factors: pd.DataFrame, cond: dict, lang: str) -> list[str]:
     weak = factors[factors["weakest"].fillna(False).astype(bool)]
-    # Per leerlab the weakest factor of its lowest-scoring condition: the one pitfall to discuss first.
-    firsts = weak.loc[weak.groupby("leerlab", observed=True, sort=False)["condition_mean"].idxmin()]
+    # Per leerlab the lowest-scoring factor of its lowest-scoring condition: the one pitfall to discuss first.
+    weak = weak[weak["mean"].notna()]
+    firsts = weak.loc[weak.groupby("leerlab", observed=True, sort=False)["mean"].idxmin()]
     return [text("finding.weakest", lang, leerlab=r.leerlab, factor=getattr(r, f"factor_{lang}"),
                  condition=cond.get(r.condition, r.condition), pitfall=getattr(r, f"pitfall_{lang}"))
             for r in firsts.itertuples()]

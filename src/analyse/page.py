@@ -91,8 +91,16 @@ SPECS: dict[str, list[Column]] = {
 }
 
 
-def _table(frame: pd.DataFrame, spec: str, lang: str, cb: Codebook) -> Table:
-    return P.table(frame, SPECS[spec], lang, cb, limit=MAX_ROWS)
+def _weakest_factors(factors: pd.DataFrame) -> pd.DataFrame:
+    """The success factors of each group's weakest condition in the last wave, the lowest first."""
+    weak = last_wave(factors)
+    weak = weak[weak["weakest"].fillna(False).astype(bool)]
+    return weak.sort_values(["leerlab", "condition", "mean"], kind="mergesort")
+
+
+def _table(frame: pd.DataFrame, spec: str, lang: str, cb: Codebook, *, own: bool = False) -> Table:
+    """The curated table ``spec``; ``own``: on a leerlab's page, where a Leerlab column would say one name."""
+    return P.table(frame, [c for c in SPECS[spec] if not (own and c is LEERLAB)], lang, cb, limit=MAX_ROWS)
 
 
 def _wide_means(means: pd.DataFrame, lang: str, cb: Codebook) -> Table:
@@ -109,11 +117,16 @@ def _wide_means(means: pd.DataFrame, lang: str, cb: Codebook) -> Table:
 
 
 # ---------------------------------------------------------------- open answers
-def _comments(answers: pd.DataFrame | None, lang: str, cb: Codebook) -> list[dict]:
-    """Open answers per condition, then per group: [{condition, groups: [{name, n, texts}]}]."""
+def _comments(answers: pd.DataFrame | None, lang: str, cb: Codebook, *, own: bool = False) -> list[dict]:
+    """Open answers per condition, then per group: [{condition, groups: [{name, n, texts}]}].
+
+    An answer given word for word by several people is listed once with their
+    number ("... (3×)"). ``own``: on a leerlab's page, whose groups need not name it.
+    """
     if answers is None or answers.empty:
         return []
-    strata = [c for c in answers.columns if c not in ("condition", "n_respondents", "n_answers", "text", "note")]
+    strata = [c for c in answers.columns if c not in ("condition", "n_respondents", "n_answers", "text", "note")
+              and not (own and c == "leerlab")]
     leerlabs = cb.labels("leerlab", lang)
     out = []
     for cond in cb.condition_codes:
@@ -124,7 +137,9 @@ def _comments(answers: pd.DataFrame | None, lang: str, cb: Codebook) -> list[dic
             name = " · ".join(leerlabs.get(str(k), str(k)) if s == "leerlab" else
                               (text("page.last_wave", lang, wave=k) if s == "wave" else str(k))
                               for s, k in zip(strata, key))
-            groups.append({"name": name, "n": len(g), "texts": g["text"].astype(str).tolist()})
+            counts = g["text"].astype(str).value_counts(sort=False)  # in order of first appearance
+            groups.append({"name": name, "n": len(g),
+                           "texts": [t if k == 1 else f"{t} ({k}×)" for t, k in counts.items()]})
         if groups:
             out.append({"condition": cb.label("condition", cond, lang), "groups": groups})
     return out
@@ -189,8 +204,7 @@ def report_page(survey: Survey, tables: dict[str, pd.DataFrame], figures: Path, 
                                 _figure(figures, "heatmap_leerlabs", lang, text("section.leerlabs", lang)),
                                 [_wide_means(last_wave(tables["means_leerlab"]), lang, cb)]))
     if "success_factors" in tables:
-        weak = last_wave(tables["success_factors"])
-        weak = weak[weak["weakest"].fillna(False).astype(bool)]
+        weak = _weakest_factors(tables["success_factors"])
         sections.append(Section("factors", text("section.factors", lang), text("read.factors", lang),
                                 _figure(figures, "success_factors", lang, text("section.factors", lang)),
                                 [_table(weak, "factors", lang, cb)]))
@@ -245,24 +259,23 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
         if "agreement" in own:
             sections.append(Section("partners", text("section.partners", lang),
                                     text("read.partners", lang, ad_cut=P.number(cb.n_options / 6, lang)), figs,
-                                    [_table(last_wave(own["agreement"]), "agreement", lang, cb)]))
+                                    [_table(last_wave(own["agreement"]), "agreement", lang, cb, own=True)]))
         if "level_gaps" in own:
             gaps = last_wave(own["level_gaps"])
             gaps = gaps[gaps["flag"].astype(str) != ""]
             sections.append(Section("levels", text("section.levels", lang), text("read.levels", lang, gap=P.number(
                 1, lang, 0)), _figure(figures, "eight", lang, text("section.levels", lang), leerlab),
-                [_table(gaps, "level_gaps", lang, cb)] if len(gaps) else [],
+                [_table(gaps, "level_gaps", lang, cb, own=True)] if len(gaps) else [],
                 [] if len(gaps) else [text("finding.no_broken", lang)]))
     if "success_factors" in own:
-        weak = last_wave(own["success_factors"])
-        weak = weak[weak["weakest"].fillna(False).astype(bool)]
+        weak = _weakest_factors(own["success_factors"])
         sections.append(Section("factors", text("section.factors", lang), text("read.factors", lang),
-                                tables=[_table(weak, "factors", lang, cb)]))
+                                tables=[_table(weak, "factors", lang, cb, own=True)]))
     if "wave_change" in own and len(own["wave_change"]):
         sections.append(Section("waves", text("section.waves", lang), text("read.waves", lang),
-                                tables=[_table(own["wave_change"], "wave_change", lang, cb)]))
+                                tables=[_table(own["wave_change"], "wave_change", lang, cb, own=True)]))
     if answers is not None:
-        comments = _comments(answers[answers["leerlab"].astype(str) == leerlab], lang, cb)
+        comments = _comments(answers[answers["leerlab"].astype(str) == leerlab], lang, cb, own=True)
         if comments:
             sections.append(Section("comments", text("section.comments", lang), text("read.comments", lang),
                                     comments=comments))

@@ -146,7 +146,7 @@ class Survey:
         return out
 
     def to_csv(self, path: str | Path) -> Path:
-        """Write the canonical layout as UTF-8 CSV (comma separated); formula-like text is escaped."""
+        """Write the canonical layout as CSV for Dutch Excel (`;`, decimal comma, UTF-8 BOM); formulas are escaped."""
         from .writing import write_csv
 
         return write_csv(self.canonical(), Path(path))

@@ -68,7 +68,7 @@ def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE
     >>> list(makers)[:3]
     ['profiel_leerlabs', 'profiel_niveaus', 'heatmap_leerlabs']
     >>> makers["profiel_niveaus"]().get_title()
-    'Profiel van de vijf voorwaarden — meting 2'
+    'Profiel van de vijf condities per niveau — meting 2'
     """
     return [(name, make) for _, name, make in _catalogue(data, lang, min_n, per_leerlab)]
 

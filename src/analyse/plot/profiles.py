@@ -11,6 +11,7 @@ import seaborn as sns
 
 from .._docstrings import doc
 from ..stats import MIN_GROUP_SIZE, condition_means
+from ..texts import texts
 from ._data import (
     codebook_of,
     computed,
@@ -121,7 +122,8 @@ def condition_profile(data, *, hue: str | None = "leerlab", wave="last", leerlab
     n_groups = len(observed_order(table, hue)) if hue else 1
     ax = new_axes(ax, (7.5 + 0.15 * n_groups, 4.2))
     draw_profile(ax, table, cb, hue=hue, lang=lang, palette=palette)
-    ax.set_title(text("profile_title", lang) + wave_suffix(shown, lang))
+    title = text("profile_title", lang) if not hue else text("profile_title_by", lang, group=_group_word(hue, lang))
+    ax.set_title(title + wave_suffix(shown, lang))
     ax.analyse_data = table
     return ax
 
@@ -207,3 +209,8 @@ def leerlab_heatmap(data, *, hue: str | None = "leerlab", wave="last", lang: str
                   loc="upper left", bbox_to_anchor=(0, -0.16), frameon=False, fontsize="small")
     ax.analyse_data = table
     return ax
+
+
+def _group_word(hue: str, lang: str) -> str:
+    """``hue`` as a word of the title: "leerlab", "niveau"; a column of the user's own as it is named."""
+    return text(hue, lang).lower() if f"figure.{hue}" in texts() else hue
