@@ -198,7 +198,11 @@ def leerlab_heatmap(data, *, hue: str | None = "leerlab", wave="last", lang: str
                 ax.text(j + 0.5, i + 0.45, fmt_num(m, lang, 2), ha="center", va="center",
                         fontsize="medium", fontweight="bold", color=color)
                 ax.text(j + 0.5, i + 0.75, f"n={k}", ha="center", va="center", fontsize="x-small", color=color)
-    ax.set_xticklabels([cb.label("condition", c, lang) for c in conds], rotation=0)
+    labels = [cb.label("condition", c, lang) for c in conds]
+    # a cell is about ten characters wide: longer names ("Relationship") are slanted so they cannot touch
+    slant = max(map(len, labels), default=0) > 10
+    ax.set_xticklabels(labels, rotation=30 if slant else 0, ha="right" if slant else "center",
+                       rotation_mode="anchor")
     # long names (a school's full name) wrap, so the cells keep their width
     ax.set_yticklabels([wrap(group_label(cb, hue, o, lang), 32) for o in order] if hue else order, rotation=0)
     ax.set_xlabel(text("condition", lang))
