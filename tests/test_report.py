@@ -52,7 +52,8 @@ def test_report_folder_contents(report):
     figures = list((report / "figures").iterdir())
     stems = {p.stem for p in figures}
     assert {"profiel_leerlabs", "heatmap_leerlabs", "likert_stellingen", "achtje_alle_leerlabs", "succesfactoren",
-            "verandering_metingen"} | {f"partnerblad_{x.lower()}" for x in LEERLABS} <= stems
+            "verandering_metingen"} <= stems
+    assert not any(s.startswith(("partnerblad", "achtje_")) and s != "achtje_alle_leerlabs" for s in stems)  # --per-leerlab
     for stem in stems:
         for fmt in ("png", "svg", "pdf"):
             assert (report / "figures" / f"{stem}.{fmt}").stat().st_size > 5_000
@@ -185,7 +186,7 @@ def test_english_tables_and_figures_without_notebooks(tmp_path):
                                                      "tables.xlsx"]
     # File names follow the language too; SVG is always written (the page embeds it), PDF only on request.
     assert {p.name for p in (out / "figures").iterdir()} >= {"likert_statements.svg", "likert_statements.png",
-                                                            "partner_sheet_sport.svg", "eight_all_leerlabs.png"}
+                                                            "eight_all_leerlabs.svg", "eight_all_leerlabs.png"}
     assert not any(p.suffix == ".pdf" for p in (out / "figures").iterdir())
     assert sorted(p.name for p in (tmp_path / "en-intern").iterdir()) == [".analyse-report", "excluded.csv",
                                                                           "excluded.xlsx", "load_report.txt"]

@@ -31,9 +31,11 @@ class Page(HTMLParser):
         self.parts: dict[str, list[str]] = {"h1": [], "h2": [], "h3": [], "th": [], "td": [], "li": [], "text": []}
         self.current: dict[str, list[str]] = {}
         self.in_style = False
+        self.images = 0
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
+        self.images += tag == "img"
         if tag == "style":
             self.in_style = True
         if tag in self.parts:
@@ -223,6 +225,14 @@ def test_a_leerlab_missing_from_the_last_wave_is_shown_absent(tmp_path):
     assert _sections(main)[0] == "Kernbevindingen"
     assert "Horeca scoort het hoogst" not in main.all_text  # the findings read the last wave
     assert "Sport & Bewegen scoort het hoogst" in main.all_text
+
+
+def test_the_leerlab_figures_come_with_the_leerlab_pages(built):
+    figures = {p.name for p in (built["en"].out / "figures").iterdir()}
+    assert {"partner_sheet_sport.svg", "eight_sport.svg", "partner_sheet_sport.png", "eight_zorg.png"} <= figures
+    groen = Page(built["nl"].leerlab_pages[[p.stem for p in built["nl"].leerlab_pages].index("leerlab_groen")]
+                 .read_text(encoding="utf-8"))
+    assert groen.images == 2  # its partner sheet and its 8-tje
 
 
 @pytest.mark.skipif(find_browser() is None, reason="no Chromium-family browser (.ci/run installs chromium)")

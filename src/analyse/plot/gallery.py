@@ -58,7 +58,8 @@ def figure_makers(data: Survey, *, lang: str = "nl", min_n: int = MIN_GROUP_SIZE
 
     The wave change only with several waves; a figure that groups by a metadata
     column the data lack (:attr:`Survey.absent`) is left out. ``per_leerlab``
-    adds each leerlab's own 8-tje (``achtje_<leerlab>``), for its feedback page.
+    adds each leerlab's own figures for its feedback page: its partner sheet
+    (``partnerblad_<leerlab>``) and its 8-tje (``achtje_<leerlab>``).
     File names follow ``lang`` (:func:`figure_name`).
 
     Examples
@@ -89,12 +90,11 @@ def _catalogue(survey: Survey, lang: str, min_n: int, per_leerlab: bool) -> list
     ]
     if survey.responses["wave"].nunique() > 1:
         makers.append(("wave_change", {"leerlab"}, lambda: waves.wave_dumbbells(survey, **kw), None))
-    for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories:
+    for leerlab in survey.responses["leerlab"].cat.remove_unused_categories().cat.categories if per_leerlab else ():
         makers.append(("partner_sheet", eight_tje, lambda leerlab=leerlab: sheet.partner_sheet(survey, leerlab, **kw),
                        leerlab))
-        if per_leerlab:
-            makers.append(("eight", eight_tje,
-                           lambda leerlab=leerlab: eight.eight_grid(survey, leerlabs=[leerlab], **kw), leerlab))
+        makers.append(("eight", eight_tje,
+                       lambda leerlab=leerlab: eight.eight_grid(survey, leerlabs=[leerlab], **kw), leerlab))
     absent = set(survey.absent)
     return [(key, figure_name(key, lang, leerlab), make) for key, needs, make, leerlab in makers
             if not needs & absent]
