@@ -80,6 +80,8 @@ _TABLES: list[tuple[str, set[str], Callable[[Survey, int], pd.DataFrame]]] = [
     ("success_factors", {"leerlab"}, lambda s, m: stats.success_factors(s, by=["wave", "leerlab"], min_n=m)),
     ("wave_change", {"leerlab"}, lambda s, m: stats.wave_change(s, by=["leerlab"], min_n=m)),
 ]
+#: The notebooks that take longest: started first.
+_SLOW_NOTEBOOKS = {"05_succesfactoren", "03_partners_en_niveaus", "04_leerlabs_vergelijken"}
 #: The metadata each notebook groups by: a notebook is skipped when the data lack one.
 _NOTEBOOK_NEEDS = {"03_partners_en_niveaus": {"leerlab", "partner", "sector", "level"},
                    "04_leerlabs_vergelijken": {"leerlab", "level"}, "05_succesfactoren": {"leerlab"},
@@ -214,11 +216,12 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
         # The figures are drawn by two worker processes while this one computes and writes the tables.
         with rendering(shared, work / "figures", lang=lang, min_n=min_n, per_leerlab=per_leerlab,
                        formats=tuple(dict.fromkeys([*formats, "svg"])),
-                       processes=min(2, os.cpu_count() or 1)):
+                       processes=min(2, os.cpu_count() or 1)) as figures:
             tables = compute_tables(shared, min_n=min_n)
             write_tables(tables, work / "tables.xlsx", lang=lang, codebook=shared.codebook)
             bar.update()
             bar.set_description(text("progress.figures", lang))
+            figures()
         bar.update()
 
         bar.set_description(text("progress.pages", lang))
@@ -242,6 +245,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
             (work / "notebooks").mkdir()
             jobs = [(stem, work / "notebooks", False, f"../{column_map.name}") for stem in stems]
             jobs.append((NOTEBOOKS[0], work_private, True, str(column_map)))
+            jobs.sort(key=lambda job: job[0] not in _SLOW_NOTEBOOKS)  # the kernels end together
             _execute_all(jobs, **run)
             bar.update()
         for folder in works:

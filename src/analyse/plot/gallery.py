@@ -123,26 +123,28 @@ def render_all(data: Survey, folder: str | Path, *, lang: str = "nl", min_n: int
     ['profiel_leerlabs.png']
     """
     with rendering(data, folder, lang=lang, min_n=min_n, formats=formats, dpi=dpi, only=only,
-                   per_leerlab=per_leerlab, processes=processes) as written:
-        pass
-    return written
+                   per_leerlab=per_leerlab, processes=processes) as figures:
+        return figures()
 
 
 @contextmanager
-def rendering(data: Survey, folder: str | Path, *, processes: int = 2, **options) -> Iterator[list[Path]]:
+def rendering(data: Survey, folder: str | Path, *, processes: int = 2,
+              **options) -> Iterator[Callable[[], list[Path]]]:
     """Draw the figures of :func:`render_all` in worker processes while the ``with`` body runs.
 
-    Yields the list of paths written, filled when the block ends (and the
-    figures are all saved); a figure that fails raises there. With one
-    process the figures are drawn when the block ends, in this process.
+    Yields a function that waits for the figures and returns the paths written
+    (a figure that failed raises there); the block's end waits too. With one
+    process the figures are drawn by that function, in this process. Start
+    threads of your own only inside the block: the workers are forked on entry.
 
     Examples
     --------
     >>> import tempfile
     >>> import analyse as an
     >>> with an.plot.rendering(an.sample.generate(), tempfile.mkdtemp(), formats=["svg"],
-    ...                        only=["profiel_niveaus", "heatmap_leerlabs"]) as written:
+    ...                        only=["profiel_niveaus", "heatmap_leerlabs"]) as figures:
     ...     pass  # compute tables here meanwhile
+    ...     written = figures()
     >>> [p.name for p in written]
     ['profiel_niveaus.svg', 'heatmap_leerlabs.svg']
     """
@@ -153,8 +155,13 @@ def rendering(data: Survey, folder: str | Path, *, processes: int = 2, **options
     names = [name for _, name in catalogue]
     written: list[Path] = []
     if processes <= 1 or len(names) <= 1:
-        yield written
-        written += [p for name in names for p in _draw(survey, name, Path(folder), options)]
+        def draw_here() -> list[Path]:
+            if not written:
+                written.extend(p for name in names for p in _draw(survey, name, Path(folder), options))
+            return written
+
+        yield draw_here
+        draw_here()
         return
     # Workers are forked (where the system can) before the body runs, so no other thread exists yet;
     # the survey travels once per worker, and the heaviest figures go first.
@@ -164,8 +171,12 @@ def rendering(data: Survey, folder: str | Path, *, processes: int = 2, **options
     try:
         order = [name for _, name in sorted(catalogue, key=lambda entry: _DRAW_ORDER.get(entry[0], 1))]
         futures = {name: pool.submit(_draw, None, name, Path(folder), options) for name in order}
-        yield written
-        written += [p for name in names for p in futures[name].result()]
+
+        def wait() -> list[Path]:
+            return [p for name in names for p in futures[name].result()]
+
+        yield wait
+        wait()
     finally:
         # On an error or Ctrl-C the figures not begun are dropped, and the ones being drawn are waited for:
         # no worker may write into a folder the caller is about to remove.
