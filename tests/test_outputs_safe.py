@@ -19,7 +19,8 @@ from analyse.cli import main
 ROOT = Path(__file__).parents[1]
 MARKER = "PLANTED-7f3a"
 #: An open answer of a kept row: the report shows open answers per leerlab and condition (issue 14), so this one
-#: may appear in the pages (report.html, notebooks) beside its condition's scores, never in tables or figures.
+#: may appear in the pages (report.html, its leerlab's page and PDF, notebooks) beside its condition's scores,
+#: never in tables or figures.
 KEPT = "OPEN-ANTWOORD-5e2b"
 FOLDER = "prive-map-c41d"   # the folder above the inputs: it may never be named in the shared report
 CSV = "synthetisch_meting2_export.csv"
@@ -42,7 +43,7 @@ def planted(tmp_path_factory):
     frame.loc[frame["School"] == school, "School"] = f"{school} (contact {PII[0]}, {PII[2]})"
     frame.to_csv(data / CSV, sep=";", encoding="cp1252", index=False, lineterminator="\r\n")
     out, private = base / "rapport", base / "intern"
-    code = main(["report", str(data), "--out", str(out), "--private", str(private), "--quiet"])
+    code = main(["report", str(data), "--out", str(out), "--private", str(private), "--per-leerlab", "--quiet"])
     assert code == 0
     return data, out, private
 
@@ -73,8 +74,9 @@ def test_shared_folder_holds_no_row_and_no_input_folder(planted):
 def test_open_answers_of_kept_rows_only_in_the_report_page(planted):
     _, out, _ = planted
     html = (out / "report.html").read_text(encoding="utf-8")
+    assert sum(KEPT in p.read_text(encoding="utf-8") for p in (out / "leerlabs").glob("*.html")) == 1  # its own
     assert f"{KEPT} kept row&#39;s open answer" in html or f"{KEPT} kept row's open answer" in html
-    for path in (p for p in out.rglob("*") if p.is_file() and p.suffix not in {".html", ".ipynb"}):
+    for path in (p for p in out.rglob("*") if p.is_file() and p.suffix not in {".html", ".ipynb", ".pdf"}):
         for where, text in _texts(path):
             assert KEPT not in text, f"{path.relative_to(out)} ({where}) holds an open answer"
 
