@@ -143,8 +143,7 @@ def rendering(data: Survey, folder: str | Path, *, processes: int = 2,
     >>> import analyse as an
     >>> with an.plot.rendering(an.sample.generate(), tempfile.mkdtemp(), formats=["svg"],
     ...                        only=["profiel_niveaus", "heatmap_leerlabs"]) as figures:
-    ...     pass  # compute tables here meanwhile
-    ...     written = figures()
+    ...     written = figures()  # after computing tables here meanwhile
     >>> [p.name for p in written]
     ['profiel_niveaus.svg', 'heatmap_leerlabs.svg']
     """
