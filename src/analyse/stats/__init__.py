@@ -13,6 +13,7 @@ from . import agreement as _agreement
 from . import counts as _counts
 from . import krippendorff as _krippendorff
 from . import levels as _levels
+from . import mixed as _mixed
 from . import reliability as _reliability
 from . import scores as _scores
 from . import success as _success
@@ -30,6 +31,7 @@ ad = protected(_agreement.ad)
 icc = protected(_agreement.icc)
 krippendorff = protected(_krippendorff.krippendorff)
 gap = protected(_agreement.gap)
+mixed_gap = protected(_mixed.mixed_gap)
 agreement = protected(_agreement.agreement)
 level_nodes = protected(_levels.level_nodes)
 level_gaps = protected(_levels.level_gaps)
@@ -48,6 +50,7 @@ __all__: list[str] = [
     "icc",
     "krippendorff",
     "gap",
+    "mixed_gap",
     "agreement",
     "level_nodes",
     "level_gaps",
