@@ -55,6 +55,11 @@ PARAMS: dict[str, str] = {
     Questionnaire definition for a frame (a Survey brings its own).""",
     "metric": """metric : {"ordinal", "interval", "nominal", "ratio"}
     Krippendorff's difference function.""",
+    "null": """null : {"uniform", "slight", "moderate"}
+    The null of random answering agreement is measured against: every
+    option alike (default), or slightly or moderately skewed towards one
+    end (LeBreton & Senter 2008; expected variances 1.34 and 0.90 on a
+    5-point scale).""",
     "lang": """lang : {"nl", "en"}
     Language of every label (Dutch by default).""",
     "hue": """hue : str, optional
