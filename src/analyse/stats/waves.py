@@ -21,7 +21,7 @@ __all__ = ["wave_change", "paired_table"]
 
 def paired_table(df: pd.DataFrame, by: list[str], *, confidence: float = 0.95,
                  min_n: int = MIN_GROUP_SIZE) -> pd.DataFrame:
-    """Paired comparison of ``score_to`` - ``score_from`` per ``by`` group (vectorised t; Wilcoxon per group).
+    """Paired comparison of ``score_to`` - ``score_from`` per ``by`` group (vectorised t and Wilcoxon).
 
     .. math:: t = \\bar d / (s_d/\\sqrt n),\\ \\nu = n - 1, \\qquad d_z = \\bar d / s_d
 
@@ -56,6 +56,11 @@ def paired_table(df: pd.DataFrame, by: list[str], *, confidence: float = 0.95,
     return out
 
 
+#: scipy.stats.wilcoxon's ``method="auto"``: the exact null for at most 50 differences without ties or zeros,
+#: all 2**n sign flips (a permutation test) for at most 13 with ties or zeros, else the normal approximation.
+_EXACT_MAX, _FLIPS_MAX = 50, 13
+
+
 def _wilcoxon(d: np.ndarray, codes: np.ndarray, G: int, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Wilcoxon signed-rank statistic and two-sided p of every group, as :func:`scipy.stats.wilcoxon`'s defaults.
 
@@ -66,11 +71,12 @@ def _wilcoxon(d: np.ndarray, codes: np.ndarray, G: int, test: np.ndarray) -> tup
     .. math:: z = \\frac{R_+ - n(n+1)/4}{\\sqrt{(n(n+1)(2n+1) - \\sum_j (t_j^3 - t_j)/2)/24}},
               \\quad p = 2\\,\\Phi(-|z|),\\quad W = \\min(R_+, R_-)
 
-    for all groups at once. Where scipy's ``method="auto"`` is not normal
-    (no ties and no zeros: exact; ties or zeros with at most 13 differences:
-    permutations), scipy is called for that group; with Likert scores such
-    groups are the small ones. Only groups flagged in ``test`` and with a
-    non-zero difference get a result; the others NaN.
+    for all groups at once. Where scipy's ``method="auto"`` does not use the
+    normal approximation (at most 50 differences without ties or zeros: its
+    exact null; at most 13 with ties or zeros, zeros counted: all sign flips),
+    :math:`p` is the exact two-sided p of :func:`_signed_rank_p`, which both
+    of scipy's methods compute there. Only groups flagged in ``test`` and
+    with a non-zero difference get a result; the others NaN.
     """
     use = (codes >= 0) & ~np.isnan(d)
     n_all = np.bincount(codes[use], minlength=G)
@@ -94,16 +100,73 @@ def _wilcoxon(d: np.ndarray, codes: np.ndarray, G: int, test: np.ndarray) -> tup
     test = test & (count > 0)
     stat, p = np.where(test, stat, np.nan), np.where(test, p, np.nan)
     zeros = n_all - count
-    not_normal = test & ((~has_ties & (zeros == 0)) | (n_all <= 13))
-    if not_normal.any():
-        order = np.argsort(codes[use], kind="stable")
-        by_group = d[use][order]
-        ends = np.cumsum(n_all)
-        for g in np.flatnonzero(not_normal):
-            with quiet():
-                res = st.wilcoxon(by_group[ends[g] - n_all[g]:ends[g]])
-            stat[g], p[g] = res.statistic, res.pvalue
+    exact = test & ((n_all <= _FLIPS_MAX) | ((n_all <= _EXACT_MAX) & ~has_ties & (zeros == 0)))
+    if exact.any():
+        p[exact] = _signed_rank_p(c, rank, r_plus, exact)[exact]
     return stat, p
+
+
+def _signed_rank_p(codes: np.ndarray, rank: np.ndarray, r_plus: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Exact two-sided p of the signed-rank statistic :math:`R_+` of every group flagged in ``groups``.
+
+    ``codes`` and ``rank`` give the group and the average rank of each
+    non-zero :math:`|d|`; ``r_plus`` is :math:`R_+` per group. Under the null
+    hypothesis each difference is positive or negative with probability 1/2,
+    independently, so :math:`R_+` is the sum of a uniformly random subset of
+    the group's :math:`n` ranks: with :math:`c(s)` the number of subsets of
+    the ranks that sum to :math:`s`,
+
+    .. math:: p = \\min\\Big(1,\\ 2 \\min\\big(\\textstyle\\sum_{s \\le R_+} c(s),\\
+              \\sum_{s \\ge R_+} c(s)\\big) / 2^n\\Big).
+
+    :math:`c` depends only on :math:`n` and the tie pattern, so it is
+    counted once per distinct pattern (dynamic programming over the ranks,
+    in doubled ranks, which are integers), not per group. The counts are
+    integers below :math:`2^{50}` and the p-value is a multiple of
+    :math:`2^{-n}`: exact in floating point, as scipy's exact and
+    all-flips permutation p-values are (zeros only multiply the number of
+    sign patterns, and so both counts, by :math:`2^{n_0}`).
+    """
+    G = len(groups)
+    p = np.full(G, np.nan)
+    sel = groups[codes]
+    c, r2 = codes[sel], np.rint(2 * rank[sel]).astype(np.int64)
+    order = np.lexsort((r2, c))
+    c, r2 = c[order], r2[order]
+    n = np.bincount(c, minlength=G)
+    pos = np.arange(len(c)) - (np.cumsum(n) - n)[c]
+    for k in np.unique(n[groups]):
+        g = np.flatnonzero(groups & (n == k))
+        row = np.full(G, -1)
+        row[g] = np.arange(len(g))
+        ranks = np.zeros((len(g), k), dtype=np.int64)
+        mine = row[c] >= 0
+        ranks[row[c[mine]], pos[mine]] = r2[mine]
+        patterns, which = np.unique(ranks, axis=0, return_inverse=True)
+        cum = np.cumsum(_subset_sum_counts(patterns), axis=1)
+        obs = np.rint(2 * r_plus[g]).astype(np.int64)
+        below = cum[which.ravel(), obs]
+        above = cum[which.ravel(), -1] - np.where(obs > 0, cum[which.ravel(), np.maximum(obs - 1, 0)], 0)
+        p[g] = np.minimum(1.0, 2 * np.minimum(below, above) / 2.0 ** k)
+    return p
+
+
+def _subset_sum_counts(weights: np.ndarray) -> np.ndarray:
+    """Number of subsets of each row of ``weights`` (positive integers) with each sum ``0 .. row total``.
+
+    One pass per column for all rows at once: adding an element of weight
+    :math:`w` to the set maps the counts :math:`c(s)` to :math:`c(s) + c(s - w)`.
+    """
+    P, k = weights.shape
+    width = int(weights.sum(axis=1).max()) + 1
+    counts = np.zeros((P, width), dtype=np.int64)
+    counts[:, 0] = 1
+    s = np.arange(width)
+    for j in range(k):
+        src = s - weights[:, [j]]
+        counts = counts + np.where(src >= 0, np.take_along_axis(counts, np.maximum(src, 0), axis=1), 0)
+    return counts
+
 
 
 @doc
