@@ -97,8 +97,38 @@ def test_executed_notebooks_show_results(report):
         assert not [o for o in outputs if o["output_type"] == "error"], stem
         images = [o for o in outputs if "image/png" in o.get("data", {})]
         assert images, f"{stem} shows no figure"
+        # A kernel runs several notebooks in turn: each must read as if run alone, counting from 1.
+        counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1)), stem
     nb03 = (report / "notebooks" / "03_partners_en_niveaus.ipynb").read_text(encoding="utf-8")
     assert "board_line_broken" in nb03  # Zorg's planted detached board is flagged in the table shown
+
+
+def test_a_notebook_sees_nothing_of_the_one_before_it(tmp_path, monkeypatch):
+    """Two notebooks in one kernel: the second finds no name the first defined, and runs in its own folder."""
+    from queue import SimpleQueue
+
+    from analyse.report import _kernel_lane
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+    queue = SimpleQueue()
+    queue.put((NOTEBOOKS[1], first, False, "../kolommen.toml"))
+    queue.put((NOTEBOOKS[5], second, False, "../kolommen.toml"))
+    seen = []
+
+    def execute(stem, folder, show_rows, columns, *, km, kc, **run):
+        kc.execute_interactive("import os; print(sorted(k for k in globals() if not k.startswith('_')), os.getcwd())",
+                               output_hook=lambda msg: seen.append(msg["content"].get("text", "")), timeout=60)
+        kc.execute_interactive("left_behind = 1", timeout=60)
+
+    monkeypatch.setattr("analyse.report._execute", execute)
+    _kernel_lane(queue, inputs=[], lang="nl", min_n=5, wave=None, codebook=None, scrub=None)
+    printed = [line for line in seen if line.strip()]
+    assert len(printed) == 2
+    assert "left_behind" not in printed[1]
+    assert printed[0].strip().endswith(str(first)) and printed[1].strip().endswith(str(second))
 
 
 def test_html_is_self_contained(report):

@@ -29,6 +29,7 @@ their rows are hidden; declare them in ``protect(..., groupings=)``.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -59,6 +60,10 @@ RESPONDENTS = "respondents"  # the measure of a plain count of respondents
 _KEEP = {"k", "pitfall_number", "side", "wave_from", "wave_to"}
 _TOL = 1e-9
 _MAX_UNIONS = 250_000  # unions of small cells tried per size before falling back to within-leerlab unions
+# Plans already worked out in this process, by their exact inputs: a kernel that runs several notebooks
+# protects the same data in each, and the search below is what protecting costs.
+_SUPPRESSED: dict[bytes, np.ndarray] = {}
+_SUPPRESSED_MAX = 1024
 
 
 @dataclass(frozen=True)
@@ -286,6 +291,18 @@ def _membership(cells: pd.DataFrame, groupings) -> tuple[np.ndarray, list]:
 
 def _suppress(members: np.ndarray, counts: np.ndarray, min_n: int, block: np.ndarray) -> np.ndarray:
     """Which groups to hide (bool per row of ``members``) so no union of cells below ``min_n`` is derivable."""
+    digest = hashlib.blake2b(repr((members.shape, counts.dtype, block.dtype, min_n)).encode())
+    for part in (members, counts, block):
+        digest.update(np.ascontiguousarray(part).data)
+    key = digest.digest()
+    if key not in _SUPPRESSED:
+        if len(_SUPPRESSED) >= _SUPPRESSED_MAX:
+            _SUPPRESSED.clear()
+        _SUPPRESSED[key] = _search(members, counts, min_n, block)
+    return _SUPPRESSED[key].copy()
+
+
+def _search(members: np.ndarray, counts: np.ndarray, min_n: int, block: np.ndarray) -> np.ndarray:
     live = counts > 0
     members, counts, block = members[:, live], counts[live], block[live]
     unique, inverse = np.unique(members, axis=0, return_inverse=True)

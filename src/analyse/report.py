@@ -80,8 +80,9 @@ _TABLES: list[tuple[str, set[str], Callable[[Survey, int], pd.DataFrame]]] = [
     ("success_factors", {"leerlab"}, lambda s, m: stats.success_factors(s, by=["wave", "leerlab"], min_n=m)),
     ("wave_change", {"leerlab"}, lambda s, m: stats.wave_change(s, by=["leerlab"], min_n=m)),
 ]
-#: The notebooks that take longest: started first.
-_SLOW_NOTEBOOKS = {"05_succesfactoren", "03_partners_en_niveaus", "04_leerlabs_vergelijken"}
+#: The notebooks, longest first (as measured on the sample): the two kernels then end together.
+_BY_DURATION = ["05_succesfactoren", "03_partners_en_niveaus", "01_inlezen_en_controleren", "07_open_antwoorden",
+                "06_metingen_vergelijken", "04_leerlabs_vergelijken", "02_condities_en_betrouwbaarheid"]
 #: The metadata each notebook groups by: a notebook is skipped when the data lack one.
 _NOTEBOOK_NEEDS = {"03_partners_en_niveaus": {"leerlab", "partner", "sector", "level"},
                    "04_leerlabs_vergelijken": {"leerlab", "level"}, "05_succesfactoren": {"leerlab"},
@@ -245,7 +246,7 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
             (work / "notebooks").mkdir()
             jobs = [(stem, work / "notebooks", False, f"../{column_map.name}") for stem in stems]
             jobs.append((NOTEBOOKS[0], work_private, True, str(column_map)))
-            jobs.sort(key=lambda job: job[0] not in _SLOW_NOTEBOOKS)  # the kernels end together
+            jobs.sort(key=lambda job: _BY_DURATION.index(job[0]))
             _execute_all(jobs, **run)
             bar.update()
         for folder in works:
@@ -324,37 +325,86 @@ def notebook_source(stem: str) -> Path:
 
 
 def _execute_all(jobs: list[tuple[str, Path, bool, str]], **run) -> None:
-    """Execute the notebooks ``(stem, folder, show_rows, columns)``, two at a time (a kernel each).
+    """Execute the notebooks ``(stem, folder, show_rows, columns)`` in two kernels, each taking the next in turn.
 
-    The kernels write start-up chatter to the inherited stderr: it goes to a
-    log beside the first notebook, out of the user's terminal, and is removed
-    when every notebook ran.
+    Starting a kernel and importing the package cost more than most
+    notebooks, so a kernel runs several: before each, its namespace is reset
+    and its counter restarts at 1, so a notebook sees its own parameters
+    only and reads as if run alone. The kernels write start-up chatter to the
+    inherited stderr: it goes to a log beside the first notebook, out of the
+    user's terminal, and is removed when every notebook ran.
     """
     from concurrent.futures import ThreadPoolExecutor
+    from queue import SimpleQueue
 
+    queue: SimpleQueue = SimpleQueue()
+    for job in jobs:
+        queue.put(job)
+    lanes = min(2, os.cpu_count() or 1, len(jobs))
     log = jobs[0][1] / "notebooks.log"
-    with _stderr_to(log), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        list(pool.map(lambda job: _execute(*job, **run), jobs))  # list(): re-raise the first failure
+    with _stderr_to(log), ThreadPoolExecutor(max_workers=lanes) as pool:
+        list(pool.map(lambda _: _kernel_lane(queue, **run), range(lanes)))  # list(): re-raise the first failure
     log.unlink()
 
 
-def _execute(stem: str, folder: Path, show_rows: bool, columns: str, *, inputs: list[str], lang: str, min_n: int,
-             wave, codebook, scrub: Callable[[Path], None]) -> Path:
+def _kernel_lane(queue, **run) -> None:
+    """Start a kernel and execute notebooks from ``queue`` in it until the queue is empty."""
+    from queue import Empty
+
+    from jupyter_client import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel()
+    kc = km.client()
+    try:
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        while True:
+            try:
+                stem, folder, show_rows, columns = queue.get_nowait()
+            except Empty:
+                return
+            # reset(new_session=True) empties the namespace and sets the counter to 1; store_history=False
+            # keeps this cell from counting.
+            kc.execute_interactive(f"import os; os.chdir({str(folder)!r}); get_ipython().reset(new_session=True)",
+                                   store_history=False, timeout=60)
+            _execute(stem, folder, show_rows, columns, km=km, kc=kc, **run)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def _execute(stem: str, folder: Path, show_rows: bool, columns: str, *, km, kc, inputs: list[str], lang: str,
+             min_n: int, wave, codebook, scrub: Callable[[Path], None]) -> Path:
     import papermill
 
     target = folder / f"{stem}.ipynb"
     # Only notebook 01 lists rows; papermill warns about a parameter a notebook does not declare.
     rows = {"show_rows": show_rows} if stem == NOTEBOOKS[0] else {}
-    # The kernel starts in ``folder`` through nbclient's resources, not papermill's ``cwd=``: that one changes
-    # this process's working folder, which two notebooks run at once would leave pointing at the wrong one.
     papermill.execute_notebook(
         str(notebook_source(stem)), str(target), progress_bar=False, log_output=False, kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
+        engine_name=_shared_kernel_engine(), km=km, kc=kc,
         parameters={"inputs": inputs, "out": str(folder.parent), "lang": lang, "min_n": min_n, "wave": wave,
                     "codebook": None if codebook is None else str(Path(codebook).resolve()),
                     "columns": columns, "save": False, **rows})
     scrub(target)
     return target
+
+
+def _shared_kernel_engine() -> str:
+    """The name of a papermill engine that runs a notebook in a kernel already started (``km``, ``kc``)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class SharedKernel(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, *, km, kc, **kwargs):
+            client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name, log_output=False)
+            client.kc = kc  # nbclient starts (and leaves running) a client of its own when it has none
+            return client.execute()
+
+    papermill_engines.register("analyse-shared-kernel", SharedKernel)
+    return "analyse-shared-kernel"
 
 
 @contextmanager
