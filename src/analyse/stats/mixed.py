@@ -126,7 +126,8 @@ def mixed_gap(data: Survey | pd.DataFrame, between: str = "sector", a=None, b=No
     Undefined results are NaN with a note: a side below ``min_n``
     respondents or in fewer than 2 clusters (with one cluster per side the
     cluster variance and the effect cannot be told apart); no variance at
-    all; no variance within clusters. A fit with
+    all (noted by the respondent-level test: "zero variance in both
+    groups"); no variance within clusters. A fit with
     :math:`\\hat\\tau/\\hat\\sigma < 10^{-4}` is singular, as lme4 reports it
     (its estimate is kept: the cluster variance is estimated at, or next to,
     0, and the model is the respondent-level test with a pooled variance).
@@ -208,7 +209,7 @@ def _fit_all(y: np.ndarray, s: np.ndarray, fcode: np.ndarray, ccode: np.ndarray,
     few = (clusters_a < 2) | (clusters_b < 2)
     fitted = ~few & ~zero
     res = _reml(fit_of, n, S, Y, SY, YY, F, fitted)
-    return dict(N=n_f, J=J, clusters_a=clusters_a, clusters_b=clusters_b, varies=varies, few=few, zero=zero, **res)
+    return dict(N=n_f, J=J, clusters_a=clusters_a, clusters_b=clusters_b, varies=varies, few=few, **res)
 
 
 def _sums(gamma, fit_of, n, S, Y, SY, YY, F):
@@ -304,7 +305,6 @@ def _frame(naive: pd.DataFrame, fit: dict, by: list[str], between: str, table: p
     singular = defined & (np.sqrt(fit["gamma"]) < SINGULAR_TOL)
     out["note"] = join_notes(naive["note"].to_numpy(dtype=object),
                              np.where(~small & fit["few"], note("few_clusters"), ""),
-                             np.where(~small & ~fit["few"] & fit["zero"], note("zero_variance"), ""),
                              np.where(~small & fit["no_within"], note("no_within_variance"), ""),
                              np.where(singular, note("singular_fit"), ""))
     for col, k in (("a", 0), ("b", 1)):
