@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
 
 __all__ = ["bootstrap_mean_ci"]
 
 #: Upper bound on the number of resampled means held in memory at once (resamples x groups).
 _CHUNK_MEANS = 4_000_000
+
+#: Groups up to this size resample their slots; larger ones draw counts over their distinct values. Below it
+#: the slots' draws (resamples x size, shared by all groups of a size) cost about what B x (distinct values)
+#: binomial draws of a Likert score (up to ~40 values) cost per group; above it they grow with n and counts do not.
+SLOTS_UP_TO = 256
 
 
 def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n_boot: int = 2000,
@@ -40,19 +46,32 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
 
     Notes
     -----
-    Resampling a group of size :math:`n` with replacement, :math:`B` times, is
-    a matrix :math:`C` (:math:`B \\times n`) of how often each of its slots
-    is drawn; the resampled means of all groups of that size are then one
-    matrix product, :math:`C X / n`, with :math:`X` holding the groups'
-    values as columns. Draw :math:`b` for slot :math:`s` is slot
-    :math:`\\lfloor U_{bs} n \\rfloor` with :math:`U` from
-    ``numpy.random.default_rng([seed, n]).random((B, n))``, so groups of the
-    same size share the pattern of draws (common random numbers): each
-    group's interval is an ordinary percentile bootstrap, and depends only on
-    its own values, its size and the seed, not on the other groups in the
-    analysis. With a Generator as ``seed``, sizes draw from it in increasing
-    order. The interval is the percentile interval (Efron & Tibshirani 1993,
-    ch. 13) of the resampled means.
+    The interval is the percentile interval (Efron & Tibshirani 1993,
+    ch. 13) of :math:`B` resampled means: the :math:`(1 \\mp c)/2`
+    quantiles (``numpy.quantile``, linear) of
+    :math:`\\bar x^*_b = \\frac1n \\sum_i C_{bi} x_i`, with :math:`C_{bi}`
+    how often observation :math:`i` of the group (size :math:`n`) is drawn
+    in resample :math:`b`. Only these counts are random, and they are drawn
+    in one of two ways, each an ordinary bootstrap:
+
+    - A group of at most :data:`SLOTS_UP_TO` observations draws slots: draw
+      :math:`b` for slot :math:`s` is slot :math:`\\lfloor U_{bs} n \\rfloor`
+      with :math:`U` from ``numpy.random.default_rng([seed, n]).random((B, n))``,
+      so groups of the same size share the pattern of draws (common random
+      numbers) and their means are one matrix product, :math:`C X / n`.
+    - A larger group is resampled as counts over its :math:`K` distinct
+      values :math:`v_1 < \\dots < v_K` (with :math:`m_k` observations each):
+      :math:`(N_{b1}, \\dots, N_{bK}) \\sim \\mathrm{Multinomial}(n, m/n)`
+      from ``numpy.random.default_rng([seed, n]).multinomial``, and
+      :math:`\\bar x^*_b = \\sum_k N_{bk} v_k / n`. This is the same
+      distribution of resampled means (all observations of one value are
+      interchangeable) at a cost of :math:`B \\times K` instead of
+      :math:`B \\times n`: a scale score takes few distinct values.
+
+    Either way a group's interval depends only on its own values, its size
+    and the seed, not on the other groups in the analysis. With a Generator
+    as ``seed``, sizes draw from it in increasing order (groups of one large
+    size in the order of their codes).
 
     References
     ----------
@@ -60,38 +79,70 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
 
     Examples
     --------
-    >>> import numpy as np
-    >>> x = np.array([1., 2, 3, 4, 5, 2, 2, 3])
-    >>> lo, hi = bootstrap_mean_ci(x, np.array([0, 0, 0, 0, 0, 1, 1, 1]), 2, n_boot=500, seed=1)
-    >>> bool(lo[0] < 3 < hi[0])
+    >>> import analyse as an
+    >>> from analyse.stats._common import group_codes
+    >>> scores = an.condition_scores(an.load("data/sample"))
+    >>> codes, keys = group_codes(scores, ["condition"])
+    >>> lo, hi = bootstrap_mean_ci(scores["score"].to_numpy(), codes, len(keys), n_boot=500, seed=1)
+    >>> means = scores.groupby("condition", observed=True)["score"].mean().to_numpy()
+    >>> bool(((lo < means) & (means < hi)).all())
     True
     """
     values = np.asarray(values, dtype=float)
     codes = np.asarray(codes)
     ok = (codes >= 0) & ~np.isnan(values)
-    order = np.argsort(codes[ok], kind="stable")
-    x = values[ok][order]
-    sizes = np.bincount(codes[ok][order], minlength=n_groups)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    c, x = codes[ok], values[ok]
+    sizes = np.bincount(c, minlength=n_groups)
     low = np.full(n_groups, np.nan)
     high = np.full(n_groups, np.nan)
     if len(x) == 0 or n_boot < 1:
         return low, high
-    a = (1 - level) / 2
+    q = [(1 - level) / 2, (1 + level) / 2]
+    slotted = sizes[c] <= SLOTS_UP_TO
+    order = np.argsort(c[slotted], kind="stable")
+    xs = x[slotted][order]
+    offsets = np.cumsum(np.where(sizes <= SLOTS_UP_TO, sizes, 0)) - np.where(sizes <= SLOTS_UP_TO, sizes, 0)
+    tally_group, tally_value, tally = _tallies(x[~slotted], c[~slotted])
+    first = np.searchsorted(tally_group, np.arange(n_groups + 1))
     present = np.flatnonzero(sizes > 0)
     chunk = max(1, _CHUNK_MEANS // n_boot)
+
+    def rng_for(n):
+        return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(
+            None if seed is None else [seed, int(n)])
+
     with tqdm(total=len(present), desc="bootstrap", unit="group", delay=1.0,
               disable=(progress is False), leave=False) as bar:
         for n in np.unique(sizes[present]):
-            rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(
-                None if seed is None else [seed, int(n)])
-            slot = np.floor(rng.random((n_boot, n)) * n).astype(np.int64)
-            counts = np.bincount((np.arange(n_boot)[:, None] * n + slot).ravel(), minlength=n_boot * n)
-            counts = counts.reshape(n_boot, n).astype(float)
             groups = present[sizes[present] == n]
-            for g0 in range(0, len(groups), chunk):
-                g = groups[g0:g0 + chunk]
-                means = counts @ x[offsets[g][None, :] + np.arange(n)[:, None]] / n
-                low[g], high[g] = np.quantile(means, [a, 1 - a], axis=0)
-                bar.update(len(g))
+            if n <= SLOTS_UP_TO:
+                slot = np.floor(rng_for(n).random((n_boot, n)) * n).astype(np.int64)
+                counts = np.bincount((np.arange(n_boot)[:, None] * n + slot).ravel(), minlength=n_boot * n)
+                counts = counts.reshape(n_boot, n).astype(float)
+                for g0 in range(0, len(groups), chunk):
+                    g = groups[g0:g0 + chunk]
+                    means = counts @ xs[offsets[g][None, :] + np.arange(n)[:, None]] / n
+                    low[g], high[g] = np.quantile(means, q, axis=0)
+                    bar.update(len(g))
+                continue
+            # One stream per group, as each slotted size has one: its interval must not depend on the
+            # other groups. The loop is over groups of more than SLOTS_UP_TO observations, each B x K draws.
+            for g in groups:
+                k = slice(first[g], first[g + 1])
+                means = rng_for(n).multinomial(n, tally[k] / n, size=n_boot) @ tally_value[k] / n
+                low[g], high[g] = np.quantile(means, q)
+                bar.update(1)
     return low, high
+
+
+def _tallies(x: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values of each group and how often each occurs, sorted by group and then by value.
+
+    Hashing (``pandas.factorize``) and sorting only the few distinct values costs
+    less than sorting the observations.
+    """
+    index, distinct = pd.factorize(x)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(distinct)] = np.arange(len(distinct))
+    cell, tally = np.unique(codes * max(len(distinct), 1) + rank[index], return_counts=True)
+    return cell // max(len(distinct), 1), np.sort(distinct)[cell % max(len(distinct), 1)], tally
