@@ -311,11 +311,11 @@ def test_date_problems_are_the_three_codes_in_dutch_and_english():
 ])
 def test_date_problem_detail_names_the_value_and_what_to_do(value, detail):
     code = one(value)[1]
-    assert date_problem_detail(code, value) == detail
+    assert date_problem_detail(code, value, "en") == detail
 
 
 def test_date_problem_detail_of_a_code_the_value_does_not_have():
-    assert date_problem_detail("not_a_date", "12-3-2024") == (
+    assert date_problem_detail("not_a_date", "12-3-2024", "en") == (
         "'12-3-2024' is reported as: not a date; write the date as year-month-day (such as 2024-03-12) in the "
         "file, or give the wave with --wave")
 

@@ -125,7 +125,7 @@ def test_answer_labels_normalised_and_no_answer(tmp_path, codebook):
 def test_bad_answer_excludes_row(tmp_path, codebook, value, reason, detail):
     frame = export_frame(codebook, answers={(2, FIRST_ITEM): value})
     path = write_csv(frame, tmp_path / "bad.csv")
-    survey = an.load(path)
+    survey = an.load(path, lang="en")
     assert len(survey.responses) == 3 and len(survey.excluded) == 1
     row = survey.excluded.iloc[0]
     assert (row["file"], row["row"], row["column"], row["value"], row["reason"]) == (
@@ -162,7 +162,7 @@ def test_duplicate_respondent_in_wave_keeps_first(tmp_path, codebook):
     path = write_csv(frame, tmp_path / "meting1.csv")
     survey = an.load(path)
     assert survey.excluded[["row", "reason", "value"]].values.tolist() == [[5, "duplicate_id", "P1"]]
-    assert "row 2" in survey.excluded["detail"].iloc[0]
+    assert "rij 2" in survey.excluded["detail"].iloc[0]
     assert survey.responses["respondent_id"].tolist() == ["P1", "P2", "P3"]
 
 
@@ -185,7 +185,7 @@ def test_empty_and_answerless_rows(tmp_path, codebook):
 
 def test_first_problem_named_and_others_counted(tmp_path, codebook):
     frame = export_frame(codebook, answers={(0, FIRST_ITEM): "9", (0, "Niveau"): "Stagiair"})
-    survey = an.load(write_csv(frame, tmp_path / "x.csv"))
+    survey = an.load(write_csv(frame, tmp_path / "x.csv"), lang="en")
     row = survey.excluded.iloc[0]
     assert row["column"] == "Niveau" and row["reason"] == "unknown_level"
     assert "and 1 more problem" in row["detail"]

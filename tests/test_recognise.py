@@ -130,7 +130,7 @@ def test_answer_naming_two_levels_is_excluded(tmp_path, codebook):
     frame.loc[2, "Wat is je rol in de samenwerking?"] = "Bestuurlijk/management"
     path = tmp_path / "x.csv"
     frame.to_csv(path, index=False)
-    s = an.load(path)
+    s = an.load(path, lang="en")
     assert s.excluded[["row", "column", "value", "reason"]].values.tolist() == [
         [4, "Wat is je rol in de samenwerking?", "Bestuurlijk/management", "ambiguous_level"]]
     assert "names more than one level (bestuurlijk and management)" in s.excluded["detail"].iloc[0]

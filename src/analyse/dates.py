@@ -45,7 +45,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .texts import text
+from .texts import check_lang, text
 
 __all__ = ["DATE_PROBLEMS", "date_problem_detail", "looks_like_dates", "wave_dates"]
 
@@ -81,10 +81,6 @@ _WEEKDAY_NAMES = {  # date.weekday(): Monday is 0
     5: ("zaterdag", "saturday", "za", "sat"),
     6: ("zondag", "sunday", "zo", "sun"),
 }
-# English names for the sentences of the load report, fixed: calendar's names follow the locale
-_MONTH_EN = dict(enumerate("January February March April May June July August September October November "
-                           "December".split(), 1))
-_WEEKDAY_EN = dict(enumerate("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()))
 _MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
 _WEEKDAYS = {name: number for number, names in _WEEKDAY_NAMES.items() for name in names}
 
@@ -109,9 +105,30 @@ _MONTH_DAY = re.compile(rf"{_WEEKDAY}{_MONTH}\.? (?P<d>\d{{1,2}}),? {_YEAR}{_TIM
 _NUMBER = re.compile(r"[-+]?\d{1,20}(?:[.,]\d{1,20})?")
 _SPACE = re.compile(r"\s+")
 
-_ADVICE = "in the file, or give the wave with --wave"
-_A_NUMBER = ("is a number, not a date (an Excel date serial is never guessed: if it is one, "
-             "format the column as a date in the spreadsheet)")
+
+
+class _Said(NamedTuple):
+    """A sentence of the translation table before its language is chosen: its key and the values it names.
+
+    A value that is itself a ``_Said`` (a month name, a clause) or a date (said as "3 april")
+    is put in the same language when the sentence is.
+    """
+
+    key: str
+    fields: dict
+
+    def said(self, lang: str) -> str:
+        return text(self.key, lang, **{name: value.said(lang) if isinstance(value, _Said)
+                                       else _spoken(value, lang) if isinstance(value, date) else value
+                                       for name, value in self.fields.items()})
+
+
+def _say(key: str, **fields) -> _Said:
+    return _Said(f"detail.{key}", fields)
+
+
+_A_NUMBER = _say("date_number")
+_FIX = _say("date_fix")
 
 
 class _Reading(NamedTuple):
@@ -119,7 +136,7 @@ class _Reading(NamedTuple):
 
     iso: str | None = None
     code: str | None = None
-    why: str = ""
+    why: _Said | None = None
     example: str | None = None  # for an ambiguous date: the Dutch, 21st-century reading
 
 
@@ -169,8 +186,8 @@ def looks_like_dates(values) -> bool:
     return shaped >= 1 and shaped >= 0.9 * len(readings)
 
 
-def date_problem_detail(code: str, value) -> str:
-    """An English sentence on why a row's wave date is not used, naming the value and what to do.
+def date_problem_detail(code: str, value, lang: str = "nl") -> str:
+    """A sentence on why a row's wave date is not used, naming the value and what to do.
 
     Parameters
     ----------
@@ -178,6 +195,9 @@ def date_problem_detail(code: str, value) -> str:
         A code of :data:`DATE_PROBLEMS`, as :func:`wave_dates` gave it for ``value``.
     value
         The cell's value.
+    lang : {"nl", "en"}
+        Language of the sentence (``[detail]`` of texts.toml), dates said
+        with the month and weekday names of that language.
 
     Returns
     -------
@@ -186,20 +206,30 @@ def date_problem_detail(code: str, value) -> str:
     Raises
     ------
     ValueError
-        When ``code`` is not a date problem.
+        When ``code`` is not a date problem, or ``lang`` not a language.
+
+    Examples
+    --------
+    >>> date_problem_detail("ambiguous_date", "03/04/2024")
+    "'03/04/2024' kan 3 april of 4 maart zijn; schrijf de datum als 2024-04-03 (jaar-maand-dag) in het bestand, \
+of geef de meting op met --wave"
+    >>> date_problem_detail("impossible_date", "31-02-2024", "en")
+    "'31-02-2024' is not a date: February has no day 31 (with a dash or a dot, the order is day-month-year); \
+correct the date in the file, or give the wave with --wave"
     """
     if code not in DATE_PROBLEMS:
         raise ValueError(f"{code!r} is not a date problem; expected one of {', '.join(DATE_PROBLEMS)}")
+    check_lang(lang)
     reading = _read(value)
     # a code from elsewhere than this value's reading still gets a sentence, if a vaguer one
-    why = reading.why if reading.code == code else f"is reported as: {DATE_PROBLEMS[code][1]}"
+    why = reading.why if reading.code == code else _say("date_reported_as", problem=_Said(f"reason.{code}", {}))
     if code == "ambiguous_date" and reading.example:
-        advice = f"write the date as {reading.example} (year-month-day) {_ADVICE}"
+        advice = _say("date_write_example", example=reading.example, fix=_FIX)
     elif code == "impossible_date":
-        advice = f"correct the date {_ADVICE}"
+        advice = _say("date_correct", fix=_FIX)
     else:
-        advice = f"write the date as year-month-day (such as 2024-03-12) {_ADVICE}"
-    return f"{_shown(value)} {why}; {advice}"
+        advice = _say("date_write_iso", fix=_FIX)
+    return _say("date_sentence", value=_shown(value), why=why, advice=advice).said(lang)
 
 
 def _read(value) -> _Reading:
@@ -216,27 +246,27 @@ def _read(value) -> _Reading:
     if isinstance(value, Number):
         return _Reading(code="not_a_date", why=_A_NUMBER)
     if not isinstance(value, str):
-        return _Reading(code="not_a_date", why="is not a date")
+        return _Reading(code="not_a_date", why=_say("date_other"))
     if len(value) > _MAX_LENGTH:
-        return _Reading(code="not_a_date", why=f"is text of over {_MAX_LENGTH} characters, not a date")
+        return _Reading(code="not_a_date", why=_say("date_too_long", n=_MAX_LENGTH))
     return _read_text(_SPACE.sub(" ", value).strip().lower())
 
 
 def _read_text(text: str) -> _Reading:
     if m := _ISO.fullmatch(text):
-        return _judge(m["y"], int(m["m"]), int(m["d"]), order="year first, the order is year-month-day")
+        return _judge(m["y"], int(m["m"]), int(m["d"]), order=_say("date_order_year_first"))
     if m := _DAY_FIRST.fullmatch(text):
-        return _judge(m["y"], int(m["m"]), int(m["d"]), order="with a dash or a dot, the order is day-month-year")
+        return _judge(m["y"], int(m["m"]), int(m["d"]), order=_say("date_order_day_first"))
     if m := _SLASHED.fullmatch(text):
         return _judge_slashed(m["y"], int(m["a"]), int(m["b"]))
     if m := _DAY_MONTH.fullmatch(text) or _MONTH_DAY.fullmatch(text):
         return _judge(m["y"], _MONTHS[m["mon"]], int(m["d"]), weekday=m["wd"])
     if _NUMBER.fullmatch(text):
         return _Reading(code="not_a_date", why=_A_NUMBER)
-    return _Reading(code="not_a_date", why="is not a date in a notation that is recognised")
+    return _Reading(code="not_a_date", why=_say("date_unrecognised"))
 
 
-def _judge(year: str, month: int, day: int, order: str = "", weekday: str | None = None) -> _Reading:
+def _judge(year: str, month: int, day: int, order: _Said | None = None, weekday: str | None = None) -> _Reading:
     """One reading of a day, month and year written out."""
     y = int(year)
     two_digits = len(year) == 2
@@ -245,14 +275,15 @@ def _judge(year: str, month: int, day: int, order: str = "", weekday: str | None
     # a two-digit year is checked in the 21st century, which has every leap year the 20th has
     found = _date(2000 + y if two_digits else y, month, day)
     if found is None:
-        why = f"is not a date: {_no_such_day(y, month, day, two_digits)}"
-        return _Reading(code="impossible_date", why=why + (f" ({order})" if order else ""))
+        problem = _no_such_day(y, month, day, two_digits)
+        why = _say("date_impossible_order", problem=problem, order=order) if order is not None else \
+            _say("date_impossible", problem=problem)
+        return _Reading(code="impossible_date", why=why)
     if two_digits:
-        return _Reading(code="ambiguous_date", why=f"has a two-digit year (19{year} or 20{year}?)",
-                        example=found.isoformat())
+        return _Reading(code="ambiguous_date", why=_say("date_two_digit_year", yy=year), example=found.isoformat())
     if weekday is not None and _WEEKDAYS[weekday] != found.weekday():
-        why = (f"is not a date: {_spoken(found)} {found.year} is a {_WEEKDAY_EN[found.weekday()]}, "
-               f"not a {_WEEKDAY_EN[_WEEKDAYS[weekday]]}")
+        why = _say("date_wrong_weekday", day=found, year=found.year, actual=_weekday(found.weekday()),
+                   written=_weekday(_WEEKDAYS[weekday]))
         return _Reading(code="impossible_date", why=why)
     return _Reading(iso=found.isoformat())
 
@@ -266,15 +297,14 @@ def _judge_slashed(year: str, a: int, b: int) -> _Reading:
     full = 2000 + y if two_digits else y
     day_first, month_first = _date(full, b, a), _date(full, a, b)
     if day_first is None and month_first is None:
-        return _Reading(code="impossible_date", why="is a date neither as day/month nor as month/day")
+        return _Reading(code="impossible_date", why=_say("date_neither_order"))
     if day_first and month_first and day_first != month_first:
-        century = ", and its year has two digits" if two_digits else ""
         return _Reading(code="ambiguous_date", example=day_first.isoformat(),
-                        why=f"could be {_spoken(day_first)} or {_spoken(month_first)}{century}")
+                        why=_say("date_could_be_two_digits" if two_digits else "date_could_be",
+                                 first=day_first, second=month_first))
     found = day_first or month_first
     if two_digits:
-        return _Reading(code="ambiguous_date", why=f"has a two-digit year (19{year} or 20{year}?)",
-                        example=found.isoformat())
+        return _Reading(code="ambiguous_date", why=_say("date_two_digit_year", yy=year), example=found.isoformat())
     return _Reading(iso=found.isoformat())
 
 
@@ -285,21 +315,25 @@ def _date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _year_outside(year: int) -> str:
-    return f"is not a plausible date: the year {year} is outside {FIRST_YEAR}-{LAST_YEAR}"
+def _year_outside(year: int) -> _Said:
+    return _say("date_year_outside", year=year, first=FIRST_YEAR, last=LAST_YEAR)
 
 
-def _no_such_day(year: int, month: int, day: int, two_digits: bool) -> str:
+def _no_such_day(year: int, month: int, day: int, two_digits: bool) -> _Said:
     if not 1 <= month <= 12:
-        return f"there is no month {month}"
+        return _say("date_no_month", month=month)
     if month == 2 and day == 29 and not two_digits:
-        return f"{year} is not a leap year"
-    return f"{_MONTH_EN[month]} has no day {day}"
+        return _say("date_no_leap_year", year=year)
+    return _say("date_no_day", month=_Said(f"month.{month}", {}), day=day)
 
 
-def _spoken(day: date) -> str:
-    """'3 April': how a date reads in the sentences of the load report."""
-    return f"{day.day} {_MONTH_EN[day.month]}"
+def _weekday(number: int) -> _Said:
+    return _Said(f"weekday.{number}", {})
+
+
+def _spoken(day: date, lang: str) -> str:
+    """'3 april', '3 April': how a date reads in the sentences of the load report."""
+    return f"{day.day} {text(f'month.{day.month}', lang)}"
 
 
 def _shown(value) -> str:

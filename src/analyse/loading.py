@@ -63,6 +63,7 @@ Rules (also in the README):
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,7 @@ from .reading import (
 )
 from .recognise import Recognition, recognise
 from .survey import META, RESERVED, Survey, extra_name
+from .texts import check_lang, text
 from .writing import unescape_csv_text
 
 R = REASON_CODES
@@ -125,7 +127,7 @@ _WAVE_IN_NAME = re.compile(r"(?:meting|wave|ronde|peiling|golf)[ _-]*([0-9]+[a-z
 def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sheet: str | int | None = None,
          columns: ColumnMap | dict[str, str] | str | Path | None = None, metadata: dict[str, str] | None = None,
          unfinished: str = "exclude", max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES,
-         limits: Limits | None = None, engine: str | None = None) -> Survey:
+         limits: Limits | None = None, engine: str | None = None, lang: str = "nl") -> Survey:
     """Load one or more exported result files into a validated Survey.
 
     Parameters
@@ -176,6 +178,10 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         installed, else openpyxl. Workbooks with formulas or merged cells, and
         sheets with a column mixing text and numbers, are always read by
         openpyxl. Both give the same result; the switch exists to compare them.
+    lang : {"nl", "en"}
+        Language of the ``detail`` column of ``Survey.excluded`` (why each
+        row is not used, naming its value and what to do): Dutch by default,
+        English with ``"en"``. The reason codes are the same in both.
 
     Returns
     -------
@@ -195,6 +201,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
     """
     if unfinished not in ("exclude", "keep"):
         raise SurveyError(f"unfinished= must be 'exclude' or 'keep', not {unfinished!r}")
+    check_lang(lang)
     cb = load_codebook(codebook)
     column_map = ColumnMap.from_arguments(columns, metadata)
     files = input_files(source)
@@ -222,7 +229,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         excluded.append(pd.DataFrame({
             "file": d["_file"].to_numpy(), "row": d["_row"].to_numpy(), "column": d["_id_column"].to_numpy(),
             "value": d["respondent_id"].to_numpy(), "reason": "duplicate_id",
-            "detail": [f"respondent {r!r} already answered in wave {w!r} ({f}, row {n}); the first answer is kept"
+            "detail": [partial(text, "detail.duplicate_id", respondent=repr(r), wave=repr(w), file=f, row=n)
                        for r, w, f, n in zip(d["respondent_id"], d["wave"], seen["_file"], seen["_row"])],
         }))
         dropped = np.zeros(len(comments), dtype=bool)
@@ -235,6 +242,9 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
 
     excluded_df = (pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame(columns=EXCLUDED_COLUMNS))
     excluded_df = excluded_df[EXCLUDED_COLUMNS].astype({"row": "int64"})
+    # Each detail is said once the language is known: in lang for the table, in English for an error.
+    say = excluded_df["detail"].tolist()
+    excluded_df["detail"] = [s(lang) for s in say]
     # A respondent may type an address into any field; the excluded list must not carry it on.
     for col in ("value", "detail"):
         excluded_df[col] = redact(excluded_df[col].astype(str))
@@ -246,15 +256,16 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         raise SurveyError("no usable respondent in " + ", ".join(str(f) for f in files)
                           + ". Excluded rows by reason: "
                           + ", ".join(f"{k}: {v}" for k, v in excluded_df["reason"].value_counts().items())
-                          + f". First problem: {_first_problem(excluded_df)}")
+                          + f". First problem: {_first_problem(excluded_df, say)}")
     return survey
 
 
-def _first_problem(excluded: pd.DataFrame) -> str:
+def _first_problem(excluded: pd.DataFrame, say: list) -> str:
+    """The first excluded row for an error message: in English, as every error of the package is."""
     if not len(excluded):
         return "none"
     r = excluded.iloc[0]
-    return f"{r['file']}, row {r['row']}, column {r['column']!r}, value {r['value']!r}: {r['detail']}"
+    return f"{r['file']}, row {r['row']}, column {r['column']!r}, value {r['value']!r}: {redact_text(say[0]('en'))}"
 
 
 # --------------------------------------------------------------------------- files
@@ -539,11 +550,15 @@ def _categories(cols: Columns, roles: dict, headers: list[str], cb: Codebook, fi
 def _constant_code(role: str, value: str, vocabulary: Vocabulary, cb: Codebook, file: str) -> str:
     found = vocabulary.codes(value)
     if len(found) != 1:
-        codes = {"leerlab": cb.leerlab_codes, "level": cb.level_codes, "sector": cb.sector_codes}[role]
+        codes = _role_codes(cb, role)
         raise SurveyError(f"metadata {role}={value!r} {'names ' + ' and '.join(found) if found else 'is not'} "
                           f"{'' if found else 'a ' + role + ' of the codebook'}; give one of {', '.join(codes)}",
                           file=file)
     return found[0]
+
+
+def _role_codes(cb: Codebook, role: str) -> list[str]:
+    return {"leerlab": cb.leerlab_codes, "level": cb.level_codes, "sector": cb.sector_codes}[role]
 
 
 def _partners(cols: Columns, roles: dict, headers: list[str], file_map: FileMap, reasons, rep) -> np.ndarray:
@@ -590,7 +605,8 @@ def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, 
     excluded = pd.DataFrame({
         "file": file, "row": rows[bad_idx], "column": columns, "value": values,
         "reason": reason[bad_idx],
-        "detail": [_detail(reason[i], columns[k], values[k], n_problems[i], cb) for k, i in enumerate(bad_idx)],
+        "detail": [partial(_detail, reason[i], columns[k], values[k], n_problems[i], cb)
+                   for k, i in enumerate(bad_idx)],
     }, columns=EXCLUDED_COLUMNS)
     return bad, excluded
 
@@ -623,42 +639,22 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
         rep.notes.append(Note.of("load_note.unfinished_kept", n=int(unfinished_rows.sum())))
 
 
-def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook) -> str:
-    points = ", ".join(f"{p:g}" for p in cb.scale_points)
-    kind = reason.partition("_")[2]
-    if reason.startswith("ambiguous_") and kind in ("leerlab", "level", "sector"):
-        named = " and ".join(Vocabulary(cb.synonyms(kind)).codes(value))
-        text = (f"{value!r} names more than one {kind} ({named}); correct the answer in the file, or give the "
-                f"{kind} for the whole file (--metadata {kind}=...)")
-    elif reason in DATE_PROBLEMS:
-        text = date_problem_detail(reason, value)
+def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook, lang: str) -> str:
+    """Why a row is not used, naming its value and what to do: ``[detail]`` of texts.toml in ``lang``."""
+    if reason in DATE_PROBLEMS:
+        said = date_problem_detail(reason, value, lang)
     else:
-        text = {
-            "empty_row": "the row is empty",
-            "no_answers": "no statement was answered (all blank or 'weet ik niet'/'n.v.t.')",
-            "unknown_label": f"{value!r} is not an answer of the scale; use one of the codebook labels or a score "
-                             f"{points}",
-            "out_of_range": f"{value!r} is outside the scale ({points})",
-            "fractional_score": f"{value!r} is not a scale point ({points})",
-            "formula": f"the cell holds a formula {value!r}, not an answer (no value saved: open and save the "
-                       "file in Excel, or type the answer)",
-            "missing_id": "the respondent id is blank",
-            "missing_wave": "the wave (meting) is blank",
-            "missing_leerlab": "the leerlab is blank",
-            "unknown_leerlab": f"{value!r} is not a leerlab of the codebook ({', '.join(cb.leerlab_codes)}); "
-                               "add it as a synonym in your codebook",
-            "missing_level": "the level (niveau) is blank",
-            "unknown_level": f"{value!r} is not a level of the codebook ({', '.join(cb.level_codes)}); "
-                             "add it as a synonym in your codebook",
-            "unknown_sector": f"{value!r} is not a sector of the codebook ({', '.join(cb.sector_codes)})",
-            "missing_partner": "the partner school is blank",
-            "preview": f"the platform marks this response as {value!r} (a preview, test or spam), not a respondent",
-            "not_finished": f"the platform marks this response as unfinished ({column} = {value!r}); "
-                            "pass unfinished='keep' to use its answers",
-        }[reason]
+        kind = reason.partition("_")[2]
+        fields = {"value": repr(value), "column": column, "points": ", ".join(f"{p:g}" for p in cb.scale_points)}
+        if reason.startswith("unknown_") and kind != "label":
+            fields["codes"] = ", ".join(_role_codes(cb, kind))
+        elif reason.startswith("ambiguous_"):
+            fields["named"] = f" {text('detail.and', lang)} ".join(Vocabulary(cb.synonyms(kind)).codes(value))
+        said = text(f"detail.{reason}", lang, **fields)
     if n_problems > 1:
-        text += f" (and {n_problems - 1} more problem(s) in this row)"
-    return text
+        said = text("detail.more_problem" if n_problems == 2 else "detail.more_problems", lang, detail=said,
+                    n=n_problems - 1)
+    return said
 
 
 def _comments(cols: Columns, keep, comment_cols, kept: pd.DataFrame, file: str, rep: FileReport) -> pd.DataFrame:
