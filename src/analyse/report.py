@@ -204,7 +204,8 @@ def build_report(inputs, out: str | Path, *, lang: str = "nl", min_n: int = MIN_
     try:
         work, work_private = (_work_folder(target, works) for target in (out, private))
         bar.set_description(text("progress.load", lang))
-        survey = _load_survey(inputs, codebook=codebook, wave=wave, columns=columns, metadata=metadata)
+        survey = _load_survey(inputs, codebook=codebook, wave=wave, columns=columns, metadata=metadata,
+                              lang=lang)
         _write_private(survey, work_private, lang=lang)
         column_map = write_map(work / text("file.column_map", lang), survey.report().files, lang=lang,
                                dual_scale=ColumnMap.from_arguments(columns).dual_scale)
