@@ -175,7 +175,8 @@ def _check(args) -> int:
             if target.exists() and not args.force:
                 raise AnalyseError(f"{target}: already exists; {option} replaces a file only with --force")
     column_map = _column_map(args)
-    survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet, columns=column_map)
+    survey = load(args.inputs, codebook=args.codebook, wave=_waves(args), sheet=args.sheet, columns=column_map,
+                  lang=args.lang)
     print(survey.report().to_text(args.lang))
     if args.excluded:
         _write_atomically(args.excluded, lambda path: write_csv(survey.excluded, path))
