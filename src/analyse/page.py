@@ -258,7 +258,7 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
         figs = _figure(figures, "partner_sheet", lang, text("section.partners", lang), leerlab)
         if "agreement" in own:
             sections.append(Section("partners", text("section.partners", lang),
-                                    text("read.partners", lang, ad_cut=P.number(cb.n_options / 6, lang)), figs,
+                                    text("read.own_partners", lang, ad_cut=P.number(cb.n_options / 6, lang)), figs,
                                     [_table(last_wave(own["agreement"]), "agreement", lang, cb, own=True)]))
         if "level_gaps" in own:
             gaps = last_wave(own["level_gaps"])
@@ -269,15 +269,15 @@ def leerlab_page(survey: Survey, tables: dict[str, pd.DataFrame], leerlab: str, 
                 [] if len(gaps) else [text("finding.no_broken", lang)]))
     if "success_factors" in own:
         weak = _weakest_factors(own["success_factors"])
-        sections.append(Section("factors", text("section.factors", lang), text("read.factors", lang),
+        sections.append(Section("factors", text("section.factors", lang), text("read.own_factors", lang),
                                 tables=[_table(weak, "factors", lang, cb, own=True)]))
     if "wave_change" in own and len(own["wave_change"]):
-        sections.append(Section("waves", text("section.waves", lang), text("read.waves", lang),
+        sections.append(Section("waves", text("section.waves", lang), text("read.own_waves", lang),
                                 tables=[_table(own["wave_change"], "wave_change", lang, cb, own=True)]))
     if answers is not None:
         comments = _comments(answers[answers["leerlab"].astype(str) == leerlab], lang, cb, own=True)
         if comments:
-            sections.append(Section("comments", text("section.comments", lang), text("read.comments", lang),
+            sections.append(Section("comments", text("section.comments", lang), text("read.own_comments", lang),
                                     comments=comments))
     return _environment().get_template("leerlab.html.j2").render(
         lang=lang, t=lambda key, **kw: text(key, lang, **kw), title=text("page.leerlab_title", lang, leerlab=name),
