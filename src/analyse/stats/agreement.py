@@ -32,9 +32,10 @@ from ._common import (
     stack_conditions,
 )
 from ._input import Data, as_data
+from .chance import chance, null_variance, rwg_j_formula
 from .krippendorff import krippendorff
 
-__all__ = ["RWG_CUTOFF", "ad", "ad_cutoff", "agreement", "gap", "icc", "krippendorff", "label_sides", "rwg"]
+__all__ = ["RWG_CUTOFF", "ad", "ad_cutoff", "agreement", "awg", "gap", "icc", "krippendorff", "label_sides", "rwg"]
 
 #: Rule of thumb for rwg(j): agreement when rwg(j) >= .70 (LeBreton & Senter 2008).
 RWG_CUTOFF = 0.70
@@ -82,9 +83,9 @@ def _group_mean(codes, x, n_groups):
 @doc
 def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
         scales: dict[str, Sequence[str]] | None = None, conditions: Sequence[str] | None = None,
-        n_options: int | None = None, min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
-        codebook: Codebook | None = None) -> pd.DataFrame:
-    """Multi-item within-group agreement rwg(j) against the uniform null, per group and condition.
+        n_options: int | None = None, null: str = "uniform", min_n: int = MIN_GROUP_SIZE,
+        pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
+    """Multi-item within-group agreement rwg(j) and r*wg(j) against a null of random answering, per group and condition.
 
     Parameters
     ----------
@@ -94,6 +95,7 @@ def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     {scales}
     {conditions}
     {n_options}
+    {null}
     {min_n}
     {pool_waves}
     {codebook}
@@ -101,29 +103,45 @@ def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     Returns
     -------
     DataFrame
-        The strata, ``condition, n, k, mean_var, rwg_j, note``;
-        ``n`` counts respondents who answered all items of the condition
-        (listwise, as ``multilevel::rwg.j``), ``mean_var`` is
+        The strata, ``condition, n, k, null, mean_var, rwg_j, rwg_j_lindell,
+        note``; ``n`` counts respondents who answered all items of the
+        condition (listwise, as ``multilevel::rwg.j``), ``mean_var`` is
         :math:`\\bar s^2`.
 
     Notes
     -----
     James, Demaree & Wolf (1984):
 
-    .. math:: r_{wg(J)} = \\frac{J(1-\\bar s^2/\\sigma^2_{EU})}{J(1-\\bar s^2/\\sigma^2_{EU}) + \\bar s^2/\\sigma^2_{EU}},
-              \\qquad \\sigma^2_{EU} = \\frac{A^2-1}{12}
+    .. math:: r_{wg(J)} = \\frac{J(1-\\bar s^2/\\sigma^2_E)}{J(1-\\bar s^2/\\sigma^2_E) + \\bar s^2/\\sigma^2_E}
 
-    with :math:`\\bar s^2` the mean of the item variances (ddof = 1) and J the
-    number of items. When :math:`\\bar s^2 > \\sigma^2_{EU}` the formula leaves
-    0..1; following LeBreton & Senter (2008) such values are set to 0 (as
+    with :math:`\\bar s^2` the mean of the item variances (ddof = 1), J the
+    number of items and :math:`\\sigma^2_E` the variance expected under the
+    null: uniform :math:`(A^2-1)/12` (2 for A = 5), slightly skewed 1.34 or
+    moderately skewed 0.90 for A = 5 (LeBreton & Senter 2008, Table 2, which
+    also gives the values for 6 to 11 options, used here). When
+    :math:`\\bar s^2 > \\sigma^2_E` the formula leaves 0..1; following
+    LeBreton & Senter (2008) such values are set to 0 (as
     ``multilevel::rwg.j`` does by truncating :math:`\\bar s^2` at
-    :math:`\\sigma^2_{EU}`). Zero variance gives 1; one respondent gives NaN.
-    Validated against ``multilevel::rwg.j`` 2.7 (R) and a hand-computed example.
+    :math:`\\sigma^2_E`). Zero variance gives 1; one respondent gives NaN.
+
+    Lindell, Brandt & Whitney (1999) drop the Spearman-Brown step, so the
+    index does not rise with the number of items, and keep values below 0
+    (disagreement beyond random answering; -1 at the largest possible
+    variance of a uniform 5-point null):
+
+    .. math:: r^*_{wg(J)} = 1 - \\bar s^2/\\sigma^2_E
+
+    Validated against ``multilevel::rwg.j`` (with ``ranvar`` 2, 1.34, 0.90)
+    and ``multilevel::rwg.j.lindell`` 2.7 (R), and a hand-computed example.
+    Whether a value exceeds what random answering gives in a group this
+    small: :func:`analyse.agreement_null`.
 
     References
     ----------
     James, L. R., Demaree, R. G., & Wolf, G. (1984). Estimating within-group interrater
     reliability with and without response bias. *Journal of Applied Psychology*, 69, 85-98.
+    Lindell, M. K., Brandt, C. J., & Whitney, D. J. (1999). A revised index of interrater agreement
+    for multi-item ratings of a single target. *Applied Psychological Measurement*, 23, 127-135.
     LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater reliability
     and interrater agreement. *Organizational Research Methods*, 11, 815-852.
     Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In Klein &
@@ -140,23 +158,29 @@ def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     """
     d = as_data(data, scales=scales, codebook=codebook, n_options=n_options)
     A = d.n_options(n_options)
-    s2_eu = (A ** 2 - 1) / 12
+    s2_e = null_variance(A, null)
     by = d.strata(by, pool_waves=pool_waves)
     keys, conds, blocks = _listwise_blocks(d, by, conditions)
     G = len(keys)
     frames = []
     for cond, items, x, c, n in blocks:
+        var = _group_var(c, x, n, G)
         with quiet():
-            m = _group_mean(c, x, G)
-            dev = np.where(c[:, None] >= 0, x - m[np.clip(c, 0, None)], 0.0)
-            var = gsum(c, dev ** 2, G) / (n[:, None] - 1)
             s2 = var.mean(axis=1)
-            ratio = np.minimum(s2 / s2_eu, 1.0)
-            J = len(items)
-            r = J * (1 - ratio) / (J * (1 - ratio) + ratio)
-        r = np.where(n < 2, np.nan, r)
-        frames.append(condition_frame(keys, cond, {"k": np.full(G, J), "mean_var": s2, "rwg_j": r}, n, min_n))
+        one = n < 2
+        cols = {"k": np.full(G, len(items)), "null": null, "mean_var": s2,
+                "rwg_j": np.where(one, np.nan, rwg_j_formula(s2, len(items), s2_e)),
+                "rwg_j_lindell": np.where(one, np.nan, 1 - s2 / s2_e)}
+        frames.append(condition_frame(keys, cond, cols, n, min_n))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
+
+
+def _group_var(codes, x, n, n_groups):
+    """Item variances (ddof = 1) per group, from deviations around the group means (NaN below 2)."""
+    with quiet():
+        m = _group_mean(codes, x, n_groups)
+        dev = np.where(codes[:, None] >= 0, x - m[np.clip(codes, 0, None)], 0.0)
+        return gsum(codes, dev ** 2, n_groups) / (n[:, None] - 1)
 
 
 # ---------------------------------------------------------------------- AD
@@ -236,13 +260,110 @@ def ad(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
+# ---------------------------------------------------------------------- a_wg
+@doc
+def awg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
+        scales: dict[str, Sequence[str]] | None = None, conditions: Sequence[str] | None = None,
+        n_options: int | None = None, min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
+        codebook: Codebook | None = None) -> pd.DataFrame:
+    """Within-group agreement a_wg(j) against the largest disagreement the group's mean allows, per group and condition.
+
+    Parameters
+    ----------
+    {data}
+    {by}
+        The strata are the groups whose members should agree.
+    {scales}
+    {conditions}
+    {n_options}
+        The scale runs from its lowest to its highest answer option (L, H).
+    {min_n}
+        Counted as complete cases (listwise within the condition's items).
+    {pool_waves}
+    {codebook}
+
+    Returns
+    -------
+    DataFrame
+        The strata, ``condition, n, k, k_used, awg, note``; ``k_used``
+        counts the items whose a_wg is defined and enters a_wg(j).
+
+    Notes
+    -----
+    Brown & Hauenstein (2005), per item, with M and :math:`s^2` the item's
+    group mean and variance (ddof = 1), n the group size and L, H the ends
+    of the scale:
+
+    .. math:: a_{wg} = 1 - \\frac{2 s^2}{\\left[(H+L)M - M^2 - HL\\right]\\frac{n}{n-1}}
+
+    The denominator is the largest variance n answers with mean M can have,
+    so unlike rwg(j) the index does not depend on a null distribution and
+    does not confound agreement with the mean's position; it runs from -1
+    (the group split between the two ends) to 1. Where M lies so near an end
+    that not even one answer could sit at the other (:math:`M < (L(n-1)+H)/n`
+    or :math:`M > (H(n-1)+L)/n`) the item's a_wg is undefined, except that
+    M = L or M = H gives 1; a_wg(j) is the mean over the defined items
+    (as ``multilevel::awg``, which this matches), with a note naming how many
+    were left out. One respondent gives NaN. Validated against
+    ``multilevel::awg`` 2.7 (R).
+
+    References
+    ----------
+    Brown, R. D., & Hauenstein, N. M. A. (2005). Interrater agreement reconsidered: An alternative to
+    the rwg indices. *Organizational Research Methods*, 8, 165-184.
+
+    Examples
+    --------
+    >>> import analyse as an
+    >>> w = an.awg(an.sample.generate(), by="leerlab")
+    >>> w[["wave", "leerlab", "condition", "k"]].head(2)
+      wave leerlab condition  k
+    0    1   Sport   ambitie  4
+    1    1   Groen   ambitie  4
+    """
+    d = as_data(data, scales=scales, codebook=codebook, n_options=n_options)
+    points = d.points if d.points is not None else np.arange(1.0, d.n_options(n_options) + 1)
+    low, high = float(np.min(points)), float(np.max(points))
+    by = d.strata(by, pool_waves=pool_waves)
+    keys, conds, blocks = _listwise_blocks(d, by, conditions)
+    G = len(keys)
+    frames = []
+    for cond, items, x, c, n in blocks:
+        var = _group_var(c, x, n, G)
+        total = gsum(c, np.where(c[:, None] >= 0, x, 0.0), G)
+        k = n[:, None]
+        with quiet():
+            m = total / k
+            item = 1 - (2 * var) / (((high + low) * m - m ** 2 - high * low) * (k / (k - 1)))
+        # sums, not means, decide the ends: they are exact on the answer options, where multilevel's
+        # comparisons of floating-point means would hinge on the last bit
+        tol = 1e-9 * k
+        item = np.where((total < low * (k - 1) + high - tol) | (total > high * (k - 1) + low + tol), np.nan, item)
+        item = np.where((np.abs(total - high * k) <= tol) | (np.abs(total - low * k) <= tol), 1.0, item)
+        used = (~np.isnan(item)).sum(axis=1)
+        with quiet():
+            value = np.where(n < 2, np.nan, np.nanmean(item, axis=1))
+        frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "k_used": used, "awg": value}, n,
+                                      min_n, [_awg_note(np.where(n >= 2, used, len(items)), len(items))]))
+    return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
+
+
+def _awg_note(used, k) -> np.ndarray:
+    """The note of a_wg(j) where items were left out (mean too near an end of the scale)."""
+    used, k = np.broadcast_arrays(np.asarray(used, dtype=np.int64), np.asarray(k, dtype=np.int64))
+    pairs, inverse = np.unique(np.stack([k - used, k]), axis=1, return_inverse=True)
+    texts = np.array([note("awg_left_out", left_out=int(o), k=int(j)) if o > 0 else "" for o, j in pairs.T],
+                     dtype=object)
+    return texts[inverse.reshape(-1)]
+
+
 # ---------------------------------------------------------------------- ICC
 @doc
 def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", by: str | Sequence[str] | None = None,
         *, scales: dict[str, Sequence[str]] | None = None, k0: bool = False, min_items: int | None = None,
-        conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE, pool_waves: bool = False,
-        codebook: Codebook | None = None) -> pd.DataFrame:
-    """ICC(1) and ICC(2) of group membership from a one-way ANOVA of scale scores.
+        conditions: Sequence[str] | None = None, min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95,
+        pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
+    """ICC(1) and ICC(2) of group membership from a one-way ANOVA of scale scores, with F-based intervals.
 
     Parameters
     ----------
@@ -260,31 +381,50 @@ def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", b
     {conditions}
     {min_n}
         Here: analyses with fewer scores (N) in all.
+    {confidence}
     {pool_waves}
     {codebook}
 
     Returns
     -------
     DataFrame
-        The strata, ``condition, n, n_groups, k, msb, msw, icc1, icc2, note``.
+        The strata, ``condition, n, n_groups, k, msb, msw, f, p, icc1,
+        icc1_ci_low, icc1_ci_high, icc2, icc2_ci_low, icc2_ci_high, note``;
+        ``f`` and ``p`` are the ANOVA's F = MSB/MSW and its p-value.
 
     Notes
     -----
     Bliese (2000), as ``multilevel::ICC1`` / ``ICC2``:
 
-    .. math:: ICC(1) = \\frac{MSB - MSW}{MSB + (k-1)MSW}, \\qquad ICC(2) = \\frac{MSB - MSW}{MSB}
+    .. math:: ICC(1) = \\frac{MSB - MSW}{MSB + (k-1)MSW}, \\qquad ICC(2) = \\frac{MSB - MSW}{MSB} = 1 - \\frac{1}{F}
 
-    with :math:`k = N/J` (N scores in J groups). ICC(1) can be negative.
-    Fewer than two groups, or no within-group degrees of freedom, give NaN;
-    MSB = 0 gives NaN ICC(2). Validated against ``multilevel::ICC1/ICC2``
-    (R, ``aov``) and, for balanced groups, ``pingouin.intraclass_corr``
-    (ICC1 and ICC1k).
+    with :math:`k = N/J` (N scores in J groups). The intervals are those of
+    ``psych::statsBy`` and ``psych::ICC`` (Shrout & Fleiss 1979, ICC1 and
+    ICC1k), with :math:`F_L = F / F_{1-\\alpha/2}(J-1, N-J)` and
+    :math:`F_U = F \\cdot F_{1-\\alpha/2}(N-J, J-1)`:
+
+    .. math:: ICC(1): \\left[\\frac{F_L-1}{F_L+k-1}, \\frac{F_U-1}{F_U+k-1}\\right],
+              \\qquad ICC(2): \\left[1-\\frac{1}{F_L}, 1-\\frac{1}{F_U}\\right]
+
+    (``k0=True`` puts :math:`k_0` in place of k in both.) When the group
+    means differ less than chance alone would make them (F < 1), both
+    estimates fall below 0, ICC(2) without bound (1 - 1/F: -465 at F =
+    0.002): the values are kept, as R gives them, with a note that they read
+    as no group effect (:func:`agreement` shows such an ICC(2) as NaN). With
+    two groups (the partners of one leerlab) the ICCs rest on one
+    between-group degree of freedom, which a note says; their intervals are
+    wide. Fewer than two groups, or no within-group degrees of freedom, give
+    NaN; MSB = 0 gives NaN ICC(2). Validated against ``multilevel::ICC1/ICC2``
+    (R, ``aov``), ``psych::statsBy`` 2.2.9 (ICC1, ICC2 and their intervals)
+    and, for balanced groups, ``pingouin.intraclass_corr`` (ICC1 and ICC1k).
 
     References
     ----------
     Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability: Implications
     for data aggregation and analysis. In K. J. Klein & S. W. J. Kozlowski (Eds.), *Multilevel
     theory, research, and methods in organizations* (pp. 349-381). Jossey-Bass.
+    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: Uses in assessing rater
+    reliability. *Psychological Bulletin*, 86, 420-428.
 
     Examples
     --------
@@ -329,24 +469,48 @@ def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", b
             k = N / J
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - msw) / msb
+        f = msb / msw
+        df1, df2 = J - 1, N - J
+        p = st.f.sf(f, df1, df2)
+        q = 1 - (1 - confidence) / 2
+        f_low = f / st.f.ppf(q, df1, df2)
+        f_high = f * st.f.ppf(q, df2, df1)
+        bounds = {"icc1_ci_low": (f_low - 1) / (f_low + k - 1), "icc1_ci_high": (f_high - 1) / (f_high + k - 1),
+                  "icc2_ci_low": 1 - 1 / f_low, "icc2_ci_high": 1 - 1 / f_high}
     bad = (J < 2) | (N - J < 1)
+    undefined = bad | (msb + msw == 0)
     icc1 = np.where(bad, np.nan, icc1)
     icc2 = np.where(bad | (msb == 0), np.nan, icc2)
     out = keys.reset_index(drop=True).copy()
     out["n"] = N.astype(np.int64)
     out["n_groups"] = J.astype(np.int64)
     small = N < min_n
-    for name, val in [("k", k), ("msb", msb), ("msw", msw), ("icc1", icc1), ("icc2", icc2)]:
+    for name, val in [("k", k), ("msb", msb), ("msw", msw), ("f", np.where(undefined, np.nan, f)),
+                      ("p", np.where(undefined, np.nan, p)), ("icc1", icc1),
+                      ("icc1_ci_low", np.where(undefined, np.nan, bounds["icc1_ci_low"])),
+                      ("icc1_ci_high", np.where(undefined, np.nan, bounds["icc1_ci_high"])), ("icc2", icc2),
+                      ("icc2_ci_low", np.where(undefined | (msb == 0), np.nan, bounds["icc2_ci_low"])),
+                      ("icc2_ci_high", np.where(undefined | (msb == 0), np.nan, bounds["icc2_ci_high"]))]:
         out[name] = np.where(small, np.nan, val)
+    shown = ~small & ~undefined
     out["note"] = join_notes(note_small(N, min_n),
                              np.where(~small & (J < 2), note("few_groups"), ""),
                              np.where(~small & (J >= 2) & (N - J < 1), note("no_within_df"), ""),
                              np.where(~small & ~bad & (msb + msw == 0), note("zero_variance"), ""),
-                             np.where(~small & ~bad & (msb == 0) & (msw > 0), note("equal_means"), ""))
-    cols = by + ["condition", "n", "n_groups", "k", "msb", "msw", "icc1", "icc2", "note"]
+                             np.where(~small & ~bad & (msb == 0) & (msw > 0), note("equal_means"), ""),
+                             icc_caveats(np.where(shown, J, 0), np.where(shown, icc1, np.nan)))
+    cols = by + ["condition", "n", "n_groups", "k", "msb", "msw", "f", "p", "icc1", "icc1_ci_low", "icc1_ci_high",
+                 "icc2", "icc2_ci_low", "icc2_ci_high", "note"]
     out = out[cols]
     out["condition"] = pd.Categorical(out["condition"].astype(str), dtype=d.condition_dtype(conds))
     return add_note(out, d.pooled_note(by, pool_waves))
+
+
+def icc_caveats(n_groups, icc1) -> np.ndarray:
+    """Notes on ICCs that are estimated but easily misread: two groups only, or below 0 (F < 1)."""
+    n_groups, icc1 = np.asarray(n_groups), np.asarray(icc1, dtype=float)
+    return join_notes(np.where(n_groups == 2, note("two_groups"), ""),
+                      np.where(icc1 < 0, note("icc_negative"), ""))
 
 
 # ---------------------------------------------------------------------- gap
@@ -611,17 +775,19 @@ def _family(out: pd.DataFrame, cols: list[str]) -> np.ndarray:
 def agreement(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, between: str = "partner", *,
               a=None, b=None, scales: dict[str, Sequence[str]] | None = None, min_items: int | None = None,
               min_n: int = MIN_GROUP_SIZE, rwg_min: float = RWG_CUTOFF, ad_max: float | None = None,
-              n_options: int | None = None, confidence: float = 0.95, pool_waves: bool = False,
-              codebook: Codebook | None = None) -> pd.DataFrame:
+              n_options: int | None = None, null: str = "uniform", confidence: float = 0.95,
+              pool_waves: bool = False, codebook: Codebook | None = None) -> pd.DataFrame:
     """Agreement between the sides of ``between`` (partners) per stratum and condition: differences, indices, verdict.
 
     For each stratum (a leerlab) and condition: each side's mean and their
     difference (as :func:`gap`), Holm-adjusted p-values over the conditions
-    (and pairs) of the stratum, rwg(j) (:func:`rwg`), AD_M around mean and
-    median (:func:`ad`), ICC(1)/ICC(2) of ``between`` membership
-    (:func:`icc`) and Krippendorff's alpha, ordinal and interval
-    (:func:`krippendorff`). The agreement indices use all respondents of the
-    stratum on a compared side.
+    (and pairs) of the stratum, rwg(j) and r*wg(j) (:func:`rwg`), what
+    random answering reaches in a group of the same size
+    (:func:`agreement_null`), AD_M around mean and median (:func:`ad`),
+    a_wg(j) (:func:`awg`), ICC(1)/ICC(2) of ``between`` membership with
+    their intervals (:func:`icc`) and Krippendorff's alpha, ordinal and
+    interval (:func:`krippendorff`). The agreement indices use all
+    respondents of the stratum on a compared side.
 
     Parameters
     ----------
@@ -642,6 +808,7 @@ def agreement(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None
     ad_max : float, optional
         Rule of thumb for AD_M; default :func:`ad_cutoff` = A/6.
     {n_options}
+    {null}
     {confidence}
     {pool_waves}
     {codebook}
@@ -651,15 +818,37 @@ def agreement(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None
     DataFrame
         The strata, ``condition, a, b, n_a, n_b, mean_a, mean_b, diff,
         ci_low, ci_high, hedges_g, welch_t, welch_df, welch_p, welch_p_holm,
-        mwu_u, mwu_p, mwu_p_holm, n, rwg_j, ad_mean, ad_median, icc1, icc2,
+        mwu_u, mwu_p, mwu_p_holm, n, rwg_j, rwg_j_lindell, rwg_j_q95,
+        rwg_j_cutoff, ad_mean, ad_median, ad_q05, ad_cutoff, p_chance, awg,
+        icc1, icc1_ci_low, icc1_ci_high, icc2, icc2_ci_low, icc2_ci_high,
         kripp_ordinal, kripp_interval, verdict, note``.
 
     Notes
     -----
-    ``verdict``: "agreement" when rwg(j) >= ``rwg_min`` and AD_M < ``ad_max``,
-    "no agreement" when both fail, "mixed" when one fails, and
-    "insufficient data" when either is NaN. Holm (1979) adjusts welch_p and
-    mwu_p over the conditions (and pairs) within each stratum. Formulas: see
+    ``rwg_j_q95`` and ``ad_q05`` are the critical values of rwg(j) and AD_M
+    for a group of ``n`` answering the condition's items at random
+    (:func:`agreement_null`, 10,000 replications, seed 2003, so a table is
+    the same every run): random answering reaches them in at most 5% of such
+    groups. ``p_chance`` is the larger of the two Monte-Carlo p-values (the
+    share of random groups with rwg(j) at least, and with AD_M at most, the
+    observed value, :math:`(1 + \\#)/(R + 1)`): small when both indices
+    exceed chance. ``rwg_j_cutoff`` and ``ad_cutoff`` are the conventional
+    rules of thumb ``rwg_min`` and ``ad_max``, reported beside them.
+
+    ``verdict``: "insufficient data" when rwg(j) or AD_M is NaN. Otherwise
+    the rules of thumb, rwg(j) >= ``rwg_min`` and AD_M < ``ad_max``: "no
+    agreement" when both fail, "mixed" when one fails; when both pass,
+    "agreement" if both indices also reach their critical values (rwg(j) >=
+    ``rwg_j_q95`` and AD_M <= ``ad_q05``) and "chance level" if not: in
+    small groups random answering passes the fixed rules often (at n = 3
+    and four statements it reaches rwg(j) >= .87 one time in twenty). Holm
+    (1979) adjusts welch_p and mwu_p over the conditions (and pairs) within
+    each stratum.
+
+    ICC(2) below 0 (F < 1: the sides' means differ less than chance alone
+    would make them) is shown as NaN with its interval, and noted: as
+    1 - 1/F it has no lower bound and would read as a reliability (the
+    building block :func:`icc` keeps the value, as R does). Formulas: see
     the building blocks; each is validated there.
 
     Examples
@@ -685,25 +874,44 @@ def agreement(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None
         d = Data(frame=d.frame[keep], scales=d.scales, points=d.points, codebook=d.codebook)
     on = by + ["condition"]
     kw = {"min_n": min_n, "pool_waves": True}
-    r = rwg(d, by, n_options=A, **kw)[on + ["n", "rwg_j", "note"]].rename(columns={"note": "note_rwg"})
+    r = rwg(d, by, n_options=A, null=null, **kw)[on + ["n", "k", "rwg_j", "rwg_j_lindell", "note"]]
+    r = r.rename(columns={"note": "note_rwg"})
     am = ad(d, by, center="mean", **kw)[on + ["ad"]].rename(columns={"ad": "ad_mean"})
     amd = ad(d, by, center="median", **kw)[on + ["ad"]].rename(columns={"ad": "ad_median"})
-    ic = icc(d, between, by, min_items=min_items, **kw)[on + ["icc1", "icc2"]]
+    aw = awg(d, by, n_options=A, **kw)[on + ["awg", "k_used"]]
+    ic = icc(d, between, by, min_items=min_items, confidence=confidence, **kw)
+    ic = ic[on + ["n_groups", "icc1", "icc1_ci_low", "icc1_ci_high", "icc2", "icc2_ci_low", "icc2_ci_high"]]
     ko = krippendorff(d, by, metric="ordinal", **kw)[on + ["alpha"]].rename(columns={"alpha": "kripp_ordinal"})
     ki = krippendorff(d, by, metric="interval", **kw)[on + ["alpha"]].rename(columns={"alpha": "kripp_interval"})
-    for part in (r, am, amd, ic, ko, ki):
+    for part in (r, am, amd, aw, ic, ko, ki):
         for c in on:
             part[c] = part[c].astype(out[c].dtype)
         out = out.merge(part, on=on, how="left")
+    crit = chance(out["rwg_j"], out["ad_mean"], out["n"], out["k"], A, null=null)
+    out["rwg_j_q95"], out["ad_q05"] = crit["rwg_j_crit"], crit["ad_crit"]
+    out["p_chance"] = np.fmax(crit["p_rwg"], crit["p_ad"])
+    out["rwg_j_cutoff"], out["ad_cutoff"] = float(rwg_min), float(ad_max)
+    below = (out["icc2"] < 0).to_numpy()
+    for c in ("icc2", "icc2_ci_low", "icc2_ci_high"):
+        out[c] = out[c].mask(below)
     ok_r = out["rwg_j"] >= rwg_min
     ok_a = out["ad_mean"] < ad_max
+    # the critical values are simulated values themselves: an observed tie counts as reaching them
+    beyond = (out["rwg_j"] >= out["rwg_j_q95"] - 1e-9) & (out["ad_mean"] <= out["ad_q05"] + 1e-9)
     na_ = out["rwg_j"].isna() | out["ad_mean"].isna()
-    out["verdict"] = np.where(na_, "insufficient data", np.where(ok_r & ok_a, "agreement",
-                              np.where(~ok_r & ~ok_a, "no agreement", "mixed")))
-    out["note"] = join_notes(out["note"].to_numpy(dtype=object), out["note_rwg"].fillna("").to_numpy(dtype=object))
+    out["verdict"] = np.where(na_, "insufficient data",
+                              np.where(ok_r & ok_a, np.where(beyond, "agreement", "chance level"),
+                                       np.where(~ok_r & ~ok_a, "no agreement", "mixed")))
+    k = out["k"].fillna(0).to_numpy(dtype=np.int64)
+    shown = (out["n"] >= max(min_n, 2)).to_numpy()
+    out["note"] = join_notes(out["note"].to_numpy(dtype=object), out["note_rwg"].fillna("").to_numpy(dtype=object),
+                             np.where(shown, _awg_note(out["k_used"].fillna(0).to_numpy(dtype=np.int64), k), ""),
+                             icc_caveats(out["n_groups"].fillna(0).to_numpy(), out["icc1"].to_numpy()))
     cols = by + ["condition", "a", "b", "n_a", "n_b", "mean_a", "mean_b", "diff", "ci_low", "ci_high", "hedges_g",
                  "welch_t", "welch_df", "welch_p", "welch_p_holm", "mwu_u", "mwu_p", "mwu_p_holm", "n", "rwg_j",
-                 "ad_mean", "ad_median", "icc1", "icc2", "kripp_ordinal", "kripp_interval", "verdict", "note"]
+                 "rwg_j_lindell", "rwg_j_q95", "rwg_j_cutoff", "ad_mean", "ad_median", "ad_q05", "ad_cutoff",
+                 "p_chance", "awg", "icc1", "icc1_ci_low", "icc1_ci_high", "icc2", "icc2_ci_low", "icc2_ci_high",
+                 "kripp_ordinal", "kripp_interval", "verdict", "note"]
     out = out[cols]
     out.attrs["between"] = between
     return out
