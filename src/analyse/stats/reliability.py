@@ -39,8 +39,11 @@ def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "l
     .. math:: c_{ij} = \\frac{S_{ij} - S_{i|j} S_{j|i} / n_{ij}}{n_{ij}-1}
 
     with :math:`S_{ij}=\\sum x_i x_j` and :math:`S_{i|j}=\\sum x_i` over the
-    rows where both are observed, after centring each column on its overall
-    mean for numerical accuracy.
+    rows where both are observed, after centring each column on its mean
+    within the group, so that the difference loses no digits. An item whose
+    variance in a group is below :math:`(10^{-12}\\max(1, |\\bar x|))^2` (what
+    rounding leaves of a constant item) is constant: its variance and
+    covariances are 0 exactly.
     """
     if missing not in ("listwise", "pairwise"):
         raise ValueError("missing must be 'listwise' or 'pairwise'")
@@ -52,11 +55,11 @@ def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "l
         n = gsum(codes, np.ones(len(x)), n_groups)
     else:
         n = gsum(codes, obs.any(axis=1).astype(float), n_groups)
-    with quiet():
-        centre = np.nanmean(np.where(codes[:, None] >= 0, x, np.nan), axis=0)
-    centre = np.where(np.isnan(centre), 0.0, centre)
-    z = np.where(obs, x - centre, 0.0)
     m = obs.astype(float)
+    with quiet():
+        centre = gsum(codes, np.where(obs, x, 0.0), n_groups) / gsum(codes, m, n_groups)
+    centre = np.where(np.isnan(centre), 0.0, centre)
+    z = np.where(obs & (codes[:, None] >= 0), x - centre[np.clip(codes, 0, None)], 0.0)
     k = x.shape[1]
     npair = gsum(codes, m[:, :, None] * m[:, None, :], n_groups)
     sxy = gsum(codes, z[:, :, None] * z[:, None, :], n_groups)
@@ -64,17 +67,30 @@ def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "l
     with quiet():
         cov = (sxy - sx * np.swapaxes(sx, 1, 2) / npair) / (npair - 1)
         mean = np.diagonal(sx, axis1=1, axis2=2) / np.diagonal(npair, axis1=1, axis2=2) + centre
+        constant = np.diagonal(cov, axis1=1, axis2=2) <= (1e-12 * np.maximum(1.0, np.abs(centre))) ** 2
+    cov[constant[:, :, None] | constant[:, None, :]] = 0.0
     cov[npair < 2] = np.nan
     return cov, npair, n, mean.reshape(n_groups, k)
 
 
+def flat(total: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Whether the variance ``total`` of a sum is zero: at most 1e-12 of the sum ``parts`` of its items' variances.
+
+    Items that vary can add up to a constant (one item the mirror image of
+    another); their covariances then cancel the variances up to rounding,
+    which would divide by a number like 1e-16 instead of 0.
+    """
+    with quiet():
+        return total <= 1e-12 * parts
+
+
 def alpha_from_cov(cov: np.ndarray) -> np.ndarray:
-    """Cronbach's alpha from covariance matrices (..., k, k)."""
+    """Cronbach's alpha from covariance matrices (..., k, k); NaN where the total has no variance (:func:`flat`)."""
     k = cov.shape[-1]
     with quiet():
         tr = np.trace(cov, axis1=-2, axis2=-1)
         tot = cov.sum(axis=(-2, -1))
-        return k / (k - 1) * (1 - tr / tot)
+        return np.where(flat(tot, tr), np.nan, k / (k - 1) * (1 - tr / tot))
 
 
 def feldt_ci(alpha: np.ndarray, n: np.ndarray, k: int, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -399,9 +415,14 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
     Heywood case (a communality above 1, during the iterations or at the fixed
     point) gives omega NaN and the note "omega: Heywood case".
 
-    Edge cases: zero total variance gives NaN alpha ("zero variance"); an item
-    without (two) answers gives NaN ("item without answers"); a group below
-    ``min_n`` gives NaN ("n < 5").
+    Undefined cases are NaN with a note, never a number made of rounding
+    noise: every item constant ("zero variance"); items that vary but add up
+    to a constant total, e.g. one item the mirror image of another ("total
+    score has zero variance"; a total variance of at most 1e-12 of the sum
+    of the item variances counts as zero); fewer than two respondents
+    ("fewer than 2 respondents"); an item without (two) answers ("item
+    without answers"); a group below ``min_n`` ("n < 5"). Omega is NaN
+    wherever alpha is undefined for these reasons.
 
     Validated against ``pingouin.cronbach_alpha`` (alpha and, unrounded,
     its Feldt interval), ``psych::alpha`` and ``psych::fa(fm="pa")`` in R
@@ -434,22 +455,27 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
         lo, hi = feldt_ci(alpha, n, k, confidence)
         om, hey = fits.get(i, (np.full(len(keys), np.nan), np.zeros(len(keys), dtype=bool)))
         small = n < min_n
+        one = ~small & (n < 2)
         no_item = (np.diagonal(npair, axis1=1, axis2=2) < 2).any(axis=1)
-        with quiet():
-            zero = cov.sum(axis=(1, 2)) == 0
+        tr = np.trace(cov, axis1=1, axis2=2)
+        zero = tr == 0  # every item constant (group_cov makes their variances 0 exactly)
+        total_flat = flat(cov.sum(axis=(1, 2)), tr) & ~zero
         out = keys.reset_index(drop=True).copy()
         out["condition"] = cond
         out["missing"] = missing
         out["n"] = n.astype(np.int64)
         out["k"] = k
         bad = small | no_item
-        for name, val in [("alpha", alpha), ("ci_low", lo), ("ci_high", hi), ("omega", om)]:
+        for name, val in [("alpha", alpha), ("ci_low", lo), ("ci_high", hi),
+                          ("omega", np.where(zero | total_flat, np.nan, om))]:
             out[name] = np.where(bad, np.nan, val)
         out["note"] = join_notes(note_small(n, min_n),
-                                 np.where(~small & no_item, note("item_unanswered"), ""),
+                                 np.where(one, note("one_respondent"), ""),
+                                 np.where(~small & ~one & no_item, note("item_unanswered"), ""),
                                  np.where(~bad & zero, note("zero_variance"), ""),
+                                 np.where(~bad & total_flat, note("total_zero_variance"), ""),
                                  np.where(~bad & hey, note("heywood"), ""),
-                                 np.where(~bad & ~zero & ~hey & np.isnan(om) & omega,
+                                 np.where(~bad & ~zero & ~total_flat & ~hey & np.isnan(om) & omega,
                                           note("omega_not_estimable" if k >= 3 else "omega_needs_three"), ""))
         frames.append(out)
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
@@ -491,7 +517,11 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
         \\operatorname{Var}(T_{-i}) = \\mathbf 1^\\top C\\mathbf 1 - 2\\sum_j c_{ij} + c_{ii}
 
     and :math:`\\alpha_{-i}` is alpha of :math:`C` without row and column
-    :math:`i`. Validated against ``psych::alpha`` (``r.drop``,
+    :math:`i`. Undefined cases are NaN with a note: a constant item has no
+    ``r_drop`` ("zero variance"); where the other items add up to a constant
+    total, ``r_drop`` and ``alpha_if_deleted`` are undefined ("total of the
+    other items has zero variance"); fewer than two respondents leave only
+    ``mean`` ("fewer than 2 respondents"). Validated against ``psych::alpha`` (``r.drop``,
     ``alpha.drop$raw_alpha``) and ``pingouin.cronbach_alpha`` on the reduced
     item set.
 
@@ -519,9 +549,11 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
             row = cov.sum(axis=2)
             var = np.diagonal(cov, axis1=1, axis2=2)
             var_rest = tot - 2 * row + var
-            r_drop = (row - var) / np.sqrt(var * var_rest)
             tr = np.trace(cov, axis1=1, axis2=2)[:, None]
-            a_del = (k - 1) / (k - 2) * (1 - (tr - var) / var_rest) if k > 2 else np.full_like(var, np.nan)
+            rest_flat = flat(var_rest, tr - var)
+            r_drop = np.where(rest_flat | (var == 0), np.nan, (row - var) / np.sqrt(var * var_rest))
+            a_del = np.where(rest_flat, np.nan, (k - 1) / (k - 2) * (1 - (tr - var) / var_rest)) if k > 2 \
+                else np.full_like(var, np.nan)
         n_item = np.diagonal(npair, axis1=1, axis2=2) if missing == "pairwise" else np.repeat(n[:, None], k, axis=1)
         G = len(keys)
         out = keys.loc[np.repeat(np.arange(G), k)].reset_index(drop=True)
@@ -534,7 +566,10 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
             sd = np.sqrt(var)
         for name, val in [("mean", mean), ("sd", sd), ("r_drop", r_drop), ("alpha_if_deleted", a_del)]:
             out[name] = np.where(small, np.nan, val.ravel())
+        one = ~small & (nn < 2)
         out["note"] = join_notes(note_small(np.repeat(n, k), min_n),
-                                 np.where(~small & (var.ravel() == 0), note("zero_variance"), ""))
+                                 np.where(one, note("one_respondent"), ""),
+                                 np.where(~small & ~one & (var.ravel() == 0), note("zero_variance"), ""),
+                                 np.where(~small & ~one & rest_flat.ravel(), note("rest_zero_variance"), ""))
         frames.append(out)
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
