@@ -244,7 +244,8 @@ def _sums(gamma, fit_of, n, S, Y, SY, YY, F):
         trace = (a11 * da00 - 2 * a01 * da01 + a00 * da11) / det
         crit = (N - 2) * np.log(rss) + tot(np.log1p(n[:, None] * g)) + np.log(det)
         deriv = (N - 2) * drss / rss + tot(n[:, None] / (1 + n[:, None] * g)) + trace
-    return {"crit": crit, "deriv": deriv, "rss": rss, "beta1": beta1, "var_beta1": a00 / det, "N": N}
+        var_beta1 = a00 / det
+    return {"crit": crit, "deriv": deriv, "rss": rss, "beta1": beta1, "var_beta1": var_beta1, "N": N}
 
 
 def _reml(fit_of, n, S, Y, SY, YY, F, fitted, steps: int = 64) -> dict:

@@ -12,7 +12,16 @@ from .._docstrings import doc
 from ..codebook import Codebook
 from ..errors import AnalyseError
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, group_codes, gsum, holm, per_distinct, quiet
+from ._common import (
+    MIN_GROUP_SIZE,
+    group_codes,
+    gsum,
+    holm,
+    join_notes,
+    note,
+    per_distinct,
+    quiet,
+)
 from ._input import as_data
 from .agreement import gap_table
 
@@ -53,6 +62,8 @@ def paired_table(df: pd.DataFrame, by: list[str], *, confidence: float = 0.95,
                       ("t", np.where(se == 0, np.nan, t)), ("df", n - 1), ("p", np.where(se == 0, np.nan, p)),
                       ("np_stat", w_stat), ("np_p", w_p)]:
         out[name] = val
+    out["note"] = join_notes(np.where(n < 2, note("one_respondent"), ""),
+                             np.where((n >= 2) & (sd == 0), note("zero_variance"), ""))
     return out
 
 
@@ -209,7 +220,10 @@ def wave_change(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
     Paired: :math:`t = \\bar d/(s_d/\\sqrt n)` on the within-person
     differences, :math:`d_z = \\bar d/s_d`, Wilcoxon signed-rank. Independent:
     Welch t, Hedges' g and Mann-Whitney U as :func:`~analyse.gap` (all
-    respondents of both waves). Validated against ``pingouin.ttest``
+    respondents of both waves). Paired differences without spread (all
+    equal) or from fewer than two respondents leave t, p, the effect and
+    the interval NaN, with the note "zero variance" or "fewer than 2
+    respondents". Validated against ``pingouin.ttest``
     (``paired=True`` and Welch), ``scipy.stats.wilcoxon`` and ``scipy.stats.mannwhitneyu``.
 
     Examples
@@ -263,7 +277,7 @@ def wave_change(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
         out["np_test"] = np.where(paired, "wilcoxon", "mannwhitney")
         out["np_stat"] = sel("np_stat", "mwu_u")
         out["np_p"] = sel("np_p", "mwu_p")
-        out["note"] = np.where(paired, "", res["note"].to_numpy(dtype=object))
+        out["note"] = np.where(paired, res["note_p"].fillna("").to_numpy(dtype=object), res["note"].to_numpy(dtype=object))
         frames.append(out)
     if not frames:
         raise AnalyseError("wave_change needs at least two waves; these data have "
