@@ -5,31 +5,18 @@
 >>> an.condition_means(survey, by=["leerlab"]) # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from . import sample
+from ._lazy import lazy
 from .codebook import Codebook, load_codebook
-from .disclosure import protect
 from .errors import AnalyseError, CodebookError, MissingColumnError, SurveyError
 from .loading import load
-from .survey import Survey
-from .stats import *  # noqa: F403  (one function per statistic, re-exported)
 from .stats import __all__ as _stats_all
+from .survey import Survey
 
-
-def __getattr__(name: str):
-    # ``an.plot`` is imported on first use, so that loading and statistics do not pay for matplotlib.
-    if name == "plot":
-        import importlib
-
-        return importlib.import_module(".plot", __name__)
-    raise AttributeError(f"module 'analyse' has no attribute {name!r}")
-
-
-try:
-    __version__ = version("analyse")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+unknown"
+# The statistics, protect (scipy), the figures (matplotlib, seaborn) and even the version (importlib.metadata)
+# are imported on first use: ``import analyse`` and loading a survey need pandas and numpy only.
+__getattr__, __dir__ = lazy(__name__, {**dict.fromkeys(_stats_all, ".stats"), "protect": ".disclosure",
+                                       "__version__": "._version"}, modules=("plot",))
 
 __all__ = [
     "AnalyseError",

@@ -19,32 +19,30 @@ DataFrame, ``.analyse_data``. A figure is never named as a table
 'Gemiddelde (95%-BI)'
 """
 
-from ._theme import MEAN_CMAP, SCALE_COLORS, save, scale_palette, set_theme
-from .eight import eight_diagram, eight_grid
-from .factors import success_factor_chart, success_factor_panel
-from .gallery import figure_makers, figure_name, render_all, rendering
-from .likert import likert_bars
-from .profiles import condition_profile, leerlab_heatmap
-from .sheet import partner_sheet
-from .waves import wave_dumbbells
+from .._lazy import lazy
 
-__all__ = [
-    "MEAN_CMAP",
-    "SCALE_COLORS",
-    "condition_profile",
-    "eight_diagram",
-    "eight_grid",
-    "figure_makers",
-    "figure_name",
-    "leerlab_heatmap",
-    "likert_bars",
-    "partner_sheet",
-    "render_all",
-    "rendering",
-    "save",
-    "scale_palette",
-    "set_theme",
-    "success_factor_chart",
-    "success_factor_panel",
-    "wave_dumbbells",
-]
+#: Public name -> the module that defines it, imported on first use: ``import analyse.plot`` does not yet
+#: pay for matplotlib and seaborn.
+_NAMES: dict[str, str] = {
+    "MEAN_CMAP": "._theme",
+    "SCALE_COLORS": "._theme",
+    "condition_profile": ".profiles",
+    "eight_diagram": ".eight",
+    "eight_grid": ".eight",
+    "figure_makers": ".gallery",
+    "figure_name": ".gallery",
+    "leerlab_heatmap": ".profiles",
+    "likert_bars": ".likert",
+    "partner_sheet": ".sheet",
+    "render_all": ".gallery",
+    "rendering": ".gallery",
+    "save": "._theme",
+    "scale_palette": "._theme",
+    "set_theme": "._theme",
+    "success_factor_chart": ".factors",
+    "success_factor_panel": ".factors",
+    "wave_dumbbells": ".waves",
+}
+
+__all__ = list(_NAMES)
+__getattr__, __dir__ = lazy(__name__, _NAMES)

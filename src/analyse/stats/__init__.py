@@ -8,55 +8,46 @@ a ``note``. On a Survey made by :func:`analyse.protect`, the group statistics
 also blank the groups its disclosure plan hides.
 """
 
-from ..disclosure import protected
-from . import agreement as _agreement
-from . import counts as _counts
-from . import krippendorff as _krippendorff
-from . import levels as _levels
-from . import mixed as _mixed
-from . import reliability as _reliability
-from . import scores as _scores
-from . import success as _success
-from . import waves as _waves
-from ._common import MIN_GROUP_SIZE
-from .open_answers import open_answers
-from .scores import condition_scores
-from .success import factor_scores
+from .._lazy import lazy
 
-condition_means = protected(_scores.condition_means)
-reliability = protected(_reliability.reliability)
-item_statistics = protected(_reliability.item_statistics)
-rwg = protected(_agreement.rwg)
-ad = protected(_agreement.ad)
-icc = protected(_agreement.icc)
-krippendorff = protected(_krippendorff.krippendorff)
-gap = protected(_agreement.gap)
-mixed_gap = protected(_mixed.mixed_gap)
-agreement = protected(_agreement.agreement)
-level_nodes = protected(_levels.level_nodes)
-level_gaps = protected(_levels.level_gaps)
-wave_change = protected(_waves.wave_change)
-success_factors = protected(_success.success_factors)
-likert_counts = protected(_counts.likert_counts)
+#: Public name -> the module that defines it. Each is imported on first use: the statistics import scipy,
+#: which ``import analyse`` and loading a survey do not need.
+_NAMES: dict[str, str] = {
+    "MIN_GROUP_SIZE": "._common",
+    "condition_scores": ".scores",
+    "condition_means": ".scores",
+    "reliability": ".reliability",
+    "item_statistics": ".reliability",
+    "rwg": ".agreement",
+    "ad": ".agreement",
+    "awg": ".agreement",
+    "agreement_null": ".chance",
+    "icc": ".agreement",
+    "krippendorff": ".krippendorff",
+    "gap": ".agreement",
+    "mixed_gap": ".mixed",
+    "agreement": ".agreement",
+    "level_nodes": ".levels",
+    "level_gaps": ".levels",
+    "wave_change": ".waves",
+    "factor_scores": ".success",
+    "success_factors": ".success",
+    "likert_counts": ".counts",
+    "open_answers": ".open_answers",
+}
 
-__all__: list[str] = [
-    "MIN_GROUP_SIZE",
-    "condition_scores",
-    "condition_means",
-    "reliability",
-    "item_statistics",
-    "rwg",
-    "ad",
-    "icc",
-    "krippendorff",
-    "gap",
-    "mixed_gap",
-    "agreement",
-    "level_nodes",
-    "level_gaps",
-    "wave_change",
-    "factor_scores",
-    "success_factors",
-    "likert_counts",
-    "open_answers",
-]
+#: Exported as defined; every other statistic is wrapped by :func:`analyse.disclosure.protected`.
+#: agreement_null takes group sizes in, no respondents: nothing to protect.
+_UNPROTECTED = {"MIN_GROUP_SIZE", "condition_scores", "factor_scores", "open_answers", "agreement_null"}
+
+
+def _protect(name: str, value):
+    if name in _UNPROTECTED:
+        return value
+    from ..disclosure import protected
+
+    return protected(value)
+
+
+__all__: list[str] = list(_NAMES)
+__getattr__, __dir__ = lazy(__name__, _NAMES, wrap=_protect)
