@@ -63,8 +63,11 @@ def mixed_gap(data: Survey | pd.DataFrame, between: str = "sector", a=None, b=No
         against mbo over all leerlabs; ``"wave"`` compares waves). It may be
         constant within each cluster (sector: a between-cluster effect) or
         vary within clusters (wave).
-    {a_b}
-        Here a stratum with more than two values needs them.
+    a, b : value, optional
+        Two values of ``between`` to compare (``estimate`` is a - b), written
+        as in the data, in any capitalisation or as a codebook synonym.
+        Without them ``between`` must have two values within each stratum,
+        taken in its order (vmbo before mbo, the earlier wave first).
     {by}
     cluster : str or list of str
         The columns whose combination is a cluster with its own random
