@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from . import loading, report, scale, stats
+from . import imports, loading, report, scale, stats
 from .common import machine
 
-SECTIONS = {"loading": loading, "stats": stats, "scale": scale, "report": report}
+SECTIONS = {"imports": imports, "loading": loading, "stats": stats, "scale": scale, "report": report}
 
 
 def main(argv=None) -> None:
