@@ -68,8 +68,9 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
       interchangeable) at a cost of :math:`B \\times K` instead of
       :math:`B \\times n`: a scale score takes few distinct values.
 
-    Either way a group's interval depends only on its own values, its size
-    and the seed, not on the other groups in the analysis. With a Generator
+    Either way a group's interval depends only on its own values (for
+    slots, in the order of its rows), its size and the seed, not on the
+    other groups in the analysis. With a Generator
     as ``seed``, sizes draw from it in increasing order (groups of one large
     size in the order of their codes).
 
