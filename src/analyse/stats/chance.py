@@ -118,6 +118,7 @@ def _null(sizes, n_items: int, n_options: int, null: str, reps: int, seed) -> tu
     items, options and null: a size's values do not depend on which other
     sizes are asked for, or in what order.
     """
+    null_variance(n_options, null)  # a null it knows, tabled for this scale
     sizes = np.asarray(sizes, dtype=np.int64)
     entropy = np.random.SeedSequence().entropy if seed is None else int(seed)
     key = (int(n_items), int(n_options), null, int(reps), entropy)
