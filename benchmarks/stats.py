@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 import analyse as an
+from analyse.stats.chance import chance
 
 from .common import median_time
 
@@ -59,7 +60,9 @@ def statistics(s: an.Survey, by: list[str], s2: an.Survey | None = None) -> dict
         "reliability (alpha+omega)": lambda: an.reliability(s, by=by),
         "reliability (alpha only)": lambda: an.reliability(s, by=by, omega=False),
         "item_statistics": lambda: an.item_statistics(s, by=by),
-        "rwg": lambda: an.rwg(s, by=by),
+        "rwg (rwg(j) and r*wg(j))": lambda: an.rwg(s, by=by),
+        "awg": lambda: an.awg(s, by=by),
+        "agreement against chance (10,000 reps)": lambda: _against_chance(s, by),
         "ad (mean)": lambda: an.ad(s, by=by),
         "ad (median)": lambda: an.ad(s, by=by, center="median"),
         "icc (level within group)": lambda: an.icc(s, between="level", by=by),
@@ -67,6 +70,44 @@ def statistics(s: an.Survey, by: list[str], s2: an.Survey | None = None) -> dict
         "gap (vmbo vs mbo)": lambda: an.gap(s, between="sector", a="vmbo", b="mbo", by=by),
         **({"wave_change (paired, 2 waves)": lambda: an.wave_change(s2, by=by)} if s2 is not None else {}),
     }
+
+
+def _against_chance(s: an.Survey, by: list[str]) -> dict:
+    """rwg(j), AD_M and their critical values and p-values against random answering, every group.
+
+    Unseeded, so every run simulates the null again (once per group size and scale length), as a first call does.
+    """
+    r, a = an.rwg(s, by=by), an.ad(s, by=by)
+    return chance(r["rwg_j"], a["ad"], r["n"], r["k"], 5, seed=None)
+
+
+def _chance_plain(x: np.ndarray, rng: np.random.Generator, reps: int = 10_000) -> tuple[float, float]:
+    """One group's p-values of rwg(j) and AD_M against 10,000 random groups of its size (rwg.j.sim's loop, in numpy)."""
+    n, J = x.shape
+    sim = rng.integers(1, 6, size=(reps, n, J))
+    s2 = sim.var(axis=1, ddof=1).mean(axis=1)
+    ratio = np.minimum(s2 / 2, 1)
+    null_rwg = J * (1 - ratio) / (J * (1 - ratio) + ratio)
+    null_ad = np.abs(sim - sim.mean(axis=1, keepdims=True)).mean(axis=(1, 2))
+    obs = min(x.var(axis=0, ddof=1).mean() / 2, 1)
+    obs_rwg = J * (1 - obs) / (J * (1 - obs) + obs)
+    obs_ad = np.abs(x - x.mean(axis=0)).mean()
+    return (1 + (null_rwg >= obs_rwg).sum()) / (reps + 1), (1 + (null_ad <= obs_ad).sum()) / (reps + 1)
+
+
+def _awg_plain(x: np.ndarray, low: float = 1.0, high: float = 5.0) -> float:
+    """a_wg(j) of one group, item by item as multilevel::awg."""
+    k = len(x)
+    out = []
+    for col in x.T:
+        m, v = col.mean(), col.var(ddof=1)
+        a = 1 - 2 * v / (((high + low) * m - m ** 2 - high * low) * k / (k - 1))
+        if m < (low * (k - 1) + high) / k or m > (high * (k - 1) + low) / k:
+            a = np.nan
+        if m in (low, high):
+            a = 1.0
+        out.append(a)
+    return float(np.nanmean(out)) if not np.isnan(out).all() else np.nan
 
 
 def _omega_plain(x: np.ndarray, max_iter: int = 1000, tol: float = 1e-13) -> float:
@@ -93,9 +134,11 @@ def references(cb) -> dict:
     def scores(g, items):
         return g[items].mean(axis=1).dropna()
 
+    rng = np.random.default_rng(0)
+
     def rwg(x):
         s2 = x.var(ddof=1).mean()
-        return len(x.columns) * (1 - s2 / 2) / (len(x.columns) * (1 - s2 / 2) + s2 / 2)
+        return len(x.columns) * (1 - s2 / 2) / (len(x.columns) * (1 - s2 / 2) + s2 / 2), 1 - s2 / 2
 
     def icc1(g, items):
         a = pg.anova(data=g.assign(score=g[items].mean(axis=1)).dropna(subset=["score"]), dv="score",
@@ -129,7 +172,12 @@ def references(cb) -> dict:
         "reliability (alpha only)": ("pingouin.cronbach_alpha",
                                      lambda g, items: pg.cronbach_alpha(g[items], nan_policy="listwise")),
         "item_statistics": ("pingouin.cronbach_alpha per item left out + pandas corr", item_stats),
-        "rwg": ("numpy (multilevel's rwg.j formula)", lambda g, items: rwg(g[items].dropna())),
+        "rwg (rwg(j) and r*wg(j))": ("pandas (multilevel's rwg.j and rwg.j.lindell formulas)",
+                                     lambda g, items: rwg(g[items].dropna())),
+        "awg": ("numpy, item by item (multilevel's awg)", lambda g, items: _awg_plain(g[items].dropna().to_numpy())),
+        "agreement against chance (10,000 reps)": (
+            "numpy: 10,000 random groups of the group's size per group (rwg.j.sim and ad.m.sim's loop)",
+            lambda g, items: _chance_plain(g[items].dropna().to_numpy(), rng)),
         "ad (mean)": ("pandas", lambda g, items: (g[items].dropna() - g[items].dropna().mean()).abs().mean().mean()),
         "ad (median)": ("pandas",
                         lambda g, items: (g[items].dropna() - g[items].dropna().median()).abs().mean().mean()),
