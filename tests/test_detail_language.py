@@ -236,6 +236,12 @@ def test_the_error_of_a_file_without_usable_rows_stays_english(tmp_path, codeboo
     with pytest.raises(an.SurveyError, match=r"First problem: .*value 'Techniek': 'Techniek' is not a leerlab of "
                                              r"the codebook \(Sport, Groen, Verkoop, Zorg, Horeca\); add it"):
         an.load(path)
+    # its sentence, said apart from the table's, keeps an address out as the table does
+    frame["Leerlab"] = "mail piet@school.nl"
+    frame.to_csv(path, index=False)
+    with pytest.raises(an.SurveyError) as refused:
+        an.load(path)
+    assert "@" not in str(refused.value) and str(refused.value).count("[e-mail verwijderd]") == 2
 
 
 @pytest.mark.parametrize("lang, sentence", [(None, "valt buiten de schaal"), ("en", "is outside the scale")])
