@@ -37,7 +37,8 @@ RESULT_COLUMNS = frozenset({
     "kw_h", "kw_df", "kw_p", "flag", "wave_from", "wave_to", "design", "n_from", "n_to", "n_paired",
     "mean_from", "mean_to", "effect", "effect_type", "t", "df", "p", "np_test", "np_stat", "np_p",
     "success_factor", "factor_nl", "factor_en", "condition_mean", "weakest", "pitfall_number", "pitfall_nl",
-    "pitfall_en",
+    "pitfall_en", "n_clusters", "n_clusters_a", "n_clusters_b", "cluster_size", "estimate", "var_cluster",
+    "var_residual", "icc", "deff", "n_effective",
 })
 
 

@@ -11,7 +11,7 @@ from .._docstrings import doc
 from ..codebook import Codebook
 from ..errors import AnalyseError
 from ..survey import Survey
-from ._common import MIN_GROUP_SIZE, add_note, group_codes, note_small
+from ._common import MIN_GROUP_SIZE, add_note, group_codes, note, note_small
 from ._input import as_data
 
 __all__ = ["likert_counts"]
@@ -86,5 +86,5 @@ def likert_counts(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = 
     small = (n > 0) & (n < min_n)
     numbers = [c for c in out.columns if c not in (*by, "condition", "item")]
     out.loc[small, numbers] = np.nan
-    out["note"] = np.where(small, note_small(np.zeros(len(out)), min_n), "")
+    out["note"] = np.where(small, note_small(np.zeros(len(out)), min_n), np.where(n == 0, note("item_unanswered"), ""))
     return add_note(out, d.pooled_note(by, pool_waves))

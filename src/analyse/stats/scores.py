@@ -108,6 +108,8 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, min_n: int, agr
         mean = s1 / n
         dev = np.where(ok, x - mean[np.clip(codes, 0, None)], 0.0)  # two-pass variance
         var = gsum(codes, dev * dev, G) / (n - 1)
+        # A constant whose mean is not exact in binary (3.2) leaves rounding noise: the same cut as group_cov.
+        var = np.where(var <= (1e-12 * np.maximum(1.0, np.abs(mean))) ** 2, 0.0, var)
         sd = np.sqrt(var)
         se = sd / np.sqrt(n)
         agree = gsum(codes, (ok & (x0 >= agree_min)).astype(float), G) / n
@@ -132,7 +134,8 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, min_n: int, agr
     for name, val in [("mean", mean), ("sd", sd), ("se", se), ("ci_low", lo), ("ci_high", hi),
                       ("median", median), ("share_agree", agree), ("share_disagree", disagree)]:
         out[name] = np.where(small, np.nan, val)
-    out["note"] = join_notes(note_small(n, min_n), np.where(~small & (n > 1) & (sd == 0), note("zero_variance"), ""))
+    out["note"] = join_notes(note_small(n, min_n), np.where(~small & (n == 1), note("one_respondent"), ""),
+                             np.where(~small & (n > 1) & (sd == 0), note("zero_variance"), ""))
     return out
 
 
