@@ -286,7 +286,8 @@ def awg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     -------
     DataFrame
         The strata, ``condition, n, k, k_used, awg, note``; ``k_used``
-        counts the items whose a_wg is defined and enters a_wg(j).
+        counts the items whose a_wg is defined and enters a_wg(j) (NaN with
+        a_wg(j)).
 
     Notes
     -----
@@ -340,11 +341,12 @@ def awg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
         tol = 1e-9 * k
         item = np.where((total < low * (k - 1) + high - tol) | (total > high * (k - 1) + low + tol), np.nan, item)
         item = np.where((np.abs(total - high * k) <= tol) | (np.abs(total - low * k) <= tol), 1.0, item)
-        used = (~np.isnan(item)).sum(axis=1)
+        two = n >= 2
+        used = np.where(two, (~np.isnan(item)).sum(axis=1), len(items))
         with quiet():
-            value = np.where(n < 2, np.nan, np.nanmean(item, axis=1))
-        frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "k_used": used, "awg": value}, n,
-                                      min_n, [_awg_note(np.where(n >= 2, used, len(items)), len(items))]))
+            value = np.where(two, np.nanmean(item, axis=1), np.nan)
+        cols = {"k": np.full(G, len(items)), "k_used": np.where(two, used, np.nan), "awg": value}
+        frames.append(condition_frame(keys, cond, cols, n, min_n, [_awg_note(used, len(items))]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
