@@ -113,7 +113,7 @@ def test_subset_sum_counts_by_enumeration(weights):
 def test_wave_change_on_the_sample_against_scipy():
     """The hidden-effect sample by partner: every group is small and tied, so every p is counted.
 
-    Every group against the enumeration, two against scipy.
+    Every group against the enumeration, the first also against scipy.
     """
     survey = an.load("data/sample")
     out = an.wave_change(survey, by=["partner"])
@@ -128,7 +128,7 @@ def test_wave_change_on_the_sample_against_scipy():
         x = (both["b"] - both["a"]).to_numpy()
         assert row["n_paired"] == len(x) <= 13
         assert row["np_p"] == pytest.approx(_all_flips(x), rel=0, abs=1e-12)
-        if i in (0, 27):
+        if i == 0:
             ref = _scipy(x)
             assert row["np_stat"] == ref.statistic
             assert row["np_p"] == pytest.approx(ref.pvalue, rel=0, abs=1e-12)
