@@ -43,7 +43,7 @@ _SKEWED_SHARES = {"slight": (0.05, 0.15, 0.20, 0.35, 0.25), "moderate": (0.0, 0.
 # The distinct values of either index lie at least 1/(J n^2 A^2) apart, far more for any real group.
 _TIE = 1e-9
 # Largest count array simulated at once (elements), so that many group sizes do not exhaust memory.
-_BATCH = 8_000_000
+_BATCH = 4_000_000
 _CACHE: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 _CACHE_SIZE = 256
 
@@ -90,7 +90,9 @@ def _simulate(sizes: np.ndarray, n_items: int, n_options: int, null: str, reps: 
     A group's answers to one item are drawn as the counts of each option
     (multinomial: the same distribution as ``sample(1:A, n, replace = TRUE)``
     in ``rwg.j.sim``, at a cost independent of n). Item variances and
-    absolute deviations follow from the counts in integers, all sizes at once.
+    absolute deviations follow from the counts as whole numbers (exact in
+    floating point), all sizes at once. The samples are read-only: the cache
+    hands them out.
     """
     A, J = int(n_options), int(n_items)
     p = _shares(A, null)
@@ -108,7 +110,10 @@ def _simulate(sizes: np.ndarray, n_items: int, n_options: int, null: str, reps: 
     rwg = rwg_j_formula(mean_var, J, null_variance(A, null))
     rwg[sizes < 2] = np.nan
     ad[sizes < 2] = np.nan
-    return np.sort(rwg, axis=1), np.sort(ad, axis=1)
+    rwg, ad = np.sort(rwg, axis=1), np.sort(ad, axis=1)
+    rwg.setflags(write=False)
+    ad.setflags(write=False)
+    return rwg, ad
 
 
 def _null(sizes, n_items: int, n_options: int, null: str, reps: int, seed) -> tuple[np.ndarray, np.ndarray]:
