@@ -196,15 +196,16 @@ def cell_text(v) -> str:
     return str(v)
 
 
-def scores_from_cells(cols: Columns, j: int, cb: Codebook) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and problem codes for column ``j`` of answers.
+def scores_from_cells(cols: Columns, j: int, cb: Codebook, item: str) -> tuple[np.ndarray, np.ndarray]:
+    """Scores and problem codes for column ``j``, the answers to statement ``item``.
 
     Labels are matched after :func:`~analyse.codebook.normalise`; numbers must
-    be scale points (a decimal comma is read as a point). Returns float scores
-    (NaN = no answer) and the :data:`~analyse.survey.REASON_CODES` of problems (0 = fine).
+    be points of the statement's scale (a decimal comma is read as a point).
+    Returns float scores as answered (NaN = no answer; not yet reversed) and the
+    :data:`~analyse.survey.REASON_CODES` of problems (0 = fine).
     """
     codes, uniques = cols.factor(j)
-    labels, points = cb.answer_labels, cb.scale_points  # properties: computed once per column, not per value
+    labels, points = cb.answer_labels_of(item), cb.points_of(item)  # once per column, not per value
     pairs = [_answer(u, labels, points) for u in uniques] + [(np.nan, None)]  # last: None/NaN cells (code -1)
     scores = np.array([p[0] for p in pairs], dtype=float)
     reasons = np.array([REASON_CODES[p[1]] if p[1] else 0 for p in pairs], dtype=np.int8)

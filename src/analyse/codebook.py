@@ -19,6 +19,14 @@ codebook may add keys of its own). Likewise a codebook's ``[scale.no_answer]``
 labels are extended with the built-in ones of ``common_eye.toml``, except a
 built-in no-answer label the codebook lists under ``[scale.labels]``: there the
 researcher's score wins.
+
+A statement may carry ``reverse = true`` (a negatively worded statement: it is
+scored max + min - answer on its own scale when loaded, so every statistic sees
+keyed scores) and a scale of its own, ``scale = { points = [...], labels =
+{...}, point_labels = { nl = [...], en = [...] } }``, shaped as ``[scale]``
+(its answers are read with its own labels and points; the no-answer labels of
+``[scale.no_answer]`` hold for it too). A condition's score is the mean of its
+statements, so all statements of one condition must share one scale.
 """
 
 from __future__ import annotations
@@ -67,7 +75,7 @@ class Codebook:
     """A validated questionnaire description (see module docstring).
 
     Tables are pandas DataFrames in questionnaire order; ``items`` has columns
-    ``code, condition, nl, en``; ``conditions`` has ``code, nl, en,
+    ``code, condition, nl, en, reverse``; ``conditions`` has ``code, nl, en,
     question_nl, question_en, aspects_nl, aspects_en``; ``success_factors`` has
     ``code, condition, nl, en, items``; ``pitfalls`` has ``condition, number,
     nl, en``.
@@ -83,6 +91,8 @@ class Codebook:
     levels: pd.DataFrame = field(repr=False)
     sectors: pd.DataFrame = field(repr=False)
     leerlabs: pd.DataFrame = field(repr=False)
+    #: item code -> its own validated scale table, for the statements that have one.
+    item_scales: dict = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------- convenience
     @property
@@ -147,6 +157,35 @@ class Codebook:
     def point_labels(self, lang: str = "nl") -> list[str]:
         return list(self.raw["scale"]["point_labels"][_lang(lang)])
 
+    # ----------------------------------------------------------- per statement
+    def points_of(self, item: str) -> np.ndarray:
+        """The scores of a statement's answer scale: its own, else the codebook's."""
+        scale = self.item_scales.get(item)
+        return self.scale_points if scale is None else np.asarray(scale["points"], dtype=float)
+
+    def point_labels_of(self, item: str, lang: str = "nl") -> list[str]:
+        scale = self.item_scales.get(item)
+        return self.point_labels(lang) if scale is None else list(scale["point_labels"][_lang(lang)])
+
+    def answer_labels_of(self, item: str) -> dict[str, float]:
+        """:attr:`answer_labels` of a statement's own scale (the codebook's when it has none)."""
+        return self._own_answer_labels.get(item, self.answer_labels)
+
+    @cached_property
+    def _own_answer_labels(self) -> dict[str, dict[str, float]]:
+        no_answer = self.raw["scale"]["no_answer"]["labels"]
+        return {item: _answer_map(scale, no_answer) for item, scale in self.item_scales.items()}
+
+    @property
+    def reversed_items(self) -> list[str]:
+        """Codes of the statements scored in reverse (``reverse = true``), in questionnaire order."""
+        return self.items.loc[self.items["reverse"], "code"].tolist()
+
+    @property
+    def one_scale(self) -> bool:
+        """Whether every statement is on the codebook's ``[scale]`` (no statement has other points)."""
+        return all(np.array_equal(self.points_of(i), self.scale_points) for i in self.item_scales)
+
     @cached_property
     def header_items(self) -> dict[str, str]:
         """Normalised item code and Dutch and English statement -> item code (header recognition)."""
@@ -161,12 +200,7 @@ class Codebook:
     @cached_property
     def answer_labels(self) -> dict[str, float]:
         """Normalised answer label -> score; no-answer labels map to NaN."""
-        out = {normalise(k): float(v) for k, v in self.raw["scale"]["labels"].items()}
-        for lang in ("nl", "en"):
-            for label, point in zip(self.raw["scale"]["point_labels"][lang], self.raw["scale"]["points"]):
-                out.setdefault(normalise(label), float(point))
-        out.update({normalise(k): np.nan for k in self.raw["scale"]["no_answer"]["labels"]})
-        return out
+        return _answer_map(self.raw["scale"], self.raw["scale"]["no_answer"]["labels"])
 
     # ----------------------------------------------------------- labels
     def _table(self, kind: str) -> pd.DataFrame:
@@ -210,6 +244,16 @@ class Codebook:
         return [normalise(h) for h in self.raw["comments"]["headers"]]
 
 
+def _answer_map(scale: dict, no_answer: list[str]) -> dict[str, float]:
+    """Normalised answer label -> score of one scale table; its point labels too, no-answer labels NaN."""
+    out = {normalise(k): float(v) for k, v in scale["labels"].items()}
+    for lang in ("nl", "en"):
+        for label, point in zip(scale["point_labels"][lang], scale["points"]):
+            out.setdefault(normalise(label), float(point))
+    out.update({normalise(k): np.nan for k in no_answer})
+    return out
+
+
 def _lang(lang: str) -> str:
     if lang not in ("nl", "en"):
         raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
@@ -234,6 +278,7 @@ TEXT = _Type("a non-empty string", lambda v: isinstance(v, str) and v.strip() !=
 STRING = _Type("a string", lambda v: isinstance(v, str))
 WHOLE = _Type("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
 NUMBER = _Type("a number", _is_number)
+BOOLEAN = _Type("true or false", lambda v: isinstance(v, bool))
 TEXTS = _Type("a list of strings", lambda v: isinstance(v, list), TEXT)
 NUMBERS = _Type("a list of numbers", lambda v: isinstance(v, list), NUMBER)
 
@@ -303,7 +348,8 @@ _NAMED = {"code": TEXT, "nl": TEXT, "en": TEXT}
 _ENTRIES: dict[str, tuple[dict[str, _Type], dict[str, tuple[_Type, Callable[[], object]]]]] = {
     "conditions": (_NAMED, {"question_nl": (STRING, str), "question_en": (STRING, str),
                             "aspects_nl": (TEXTS, list), "aspects_en": (TEXTS, list)}),
-    "items": ({"code": TEXT, "condition": TEXT, "nl": TEXT, "en": TEXT}, {}),
+    "items": ({"code": TEXT, "condition": TEXT, "nl": TEXT, "en": TEXT},
+              {"reverse": (BOOLEAN, lambda: False), "scale": (_table_of("with points = [...]"), dict)}),
     "levels": (_NAMED, {"synonyms": (TEXTS, list)}),
     "sectors": (_NAMED, {"synonyms": (TEXTS, list)}),
     "leerlabs": (_NAMED, {"synonyms": (TEXTS, list)}),
@@ -311,6 +357,11 @@ _ENTRIES: dict[str, tuple[dict[str, _Type], dict[str, tuple[_Type, Callable[[], 
     "pitfalls": ({"condition": TEXT, "number": WHOLE, "nl": TEXT, "en": TEXT}, {}),
     "phases": ({"number": WHOLE, "nl": TEXT, "en": TEXT}, {}),
 }
+
+
+# Entries whose unknown keys are refused: a misspelt key of a statement (``revers = true``) would
+# silently leave its scores unreversed.
+_CLOSED = {"items"}
 
 
 def _entries(raw: dict, key: str, source: str) -> pd.DataFrame:
@@ -335,6 +386,10 @@ def _entries(raw: dict, key: str, source: str) -> pd.DataFrame:
             _check_code(row["code"], f"[[{key}]] entry {i}", source)
         for k, (kind, default) in optional.items():
             _checked(row, k, kind, where, source, default())
+        unknown = [k for k in row if k not in required and k not in optional]
+        if key in _CLOSED and unknown:
+            raise CodebookError(f"{source}: {where} unknown key {unknown[0]!r}; a statement takes "
+                                f"{', '.join([*required, *optional])}: check the spelling")
         out.append(row)
     return pd.DataFrame(out)
 
@@ -468,6 +523,8 @@ def _read_codebook(path: str | Path | None) -> Codebook:
                                 f"{', '.join(wrong_cond)} of another condition")
 
     _check_scale(raw, source)
+    item_scales = _item_scales(items, raw["scale"], source)
+    items = items.drop(columns="scale")
     _checked(_checked(raw, "comments", _table_of("with headers = [...]"), "", source, {}),
              "headers", TEXTS, "[comments]", source, [])
     for table in _PLATFORM:
@@ -476,7 +533,7 @@ def _read_codebook(path: str | Path | None) -> Codebook:
 
     return Codebook(source=source, raw=raw, conditions=conditions, items=items, success_factors=factors,
                     pitfalls=pitfalls, phases=tables["phases"], levels=tables["levels"],
-                    sectors=tables["sectors"], leerlabs=tables["leerlabs"])
+                    sectors=tables["sectors"], leerlabs=tables["leerlabs"], item_scales=item_scales)
 
 
 def _check_scale(raw: dict, source: str) -> None:
@@ -485,25 +542,78 @@ def _check_scale(raw: dict, source: str) -> None:
     if scale is None or (isinstance(scale, dict) and "points" not in scale):
         raise CodebookError(f"{source}: the codebook needs [scale] with points = [...]")
     _check(scale, _table_of("with points = [...]"), "[scale]", source)
-    points = _checked(scale, "points", NUMBERS, "[scale]", source)
-    if len(points) < 2 or sorted(points) != list(points) or len(set(points)) != len(points):
-        raise CodebookError(f"{source}: [scale] points must be at least two ascending distinct numbers, got {points}")
+    points = _check_points(scale, "[scale]", source)
     for key in ("agree", "disagree"):
         stray = [p for p in _checked(scale, key, NUMBERS, "[scale]", source, []) if p not in points]
         if stray:
             raise CodebookError(f"{source}: [scale] {key} lists {stray}, which are not scale points {points}")
-    labels = _checked(scale, "labels", _table_of("of label = score"), "[scale]", source, {})
-    for k, v in labels.items():
-        if _check(v, NUMBER, f"[scale.labels] {k!r}", source) not in points:
-            raise CodebookError(f"{source}: [scale.labels] maps {k!r} to {v}, which is not a scale point {points}")
-    pl = _checked(scale, "point_labels", _table_of("with nl = [...] and en = [...]"), "[scale]", source, {})
-    for lang in ("nl", "en"):
-        if len(_checked(pl, lang, TEXTS, "[scale.point_labels]", source, [str(p) for p in points])) != len(points):
-            raise CodebookError(f"{source}: [scale.point_labels] {lang} needs {len(points)} labels, one per point")
     if "dual_scale" in scale and (_check(scale["dual_scale"], WHOLE, "[scale] dual_scale", source) < 1):
         raise CodebookError(f"{source}: [scale] dual_scale must be a scale number such as 1 or 2")
     no_answer = _checked(scale, "no_answer", _table_of("with labels = [...]"), "[scale]", source, {})
     own = _checked(no_answer, "labels", TEXTS, "[scale.no_answer]", source, [])
-    scored = {normalise(k) for k in labels}
+    scored = {normalise(k) for k in scale["labels"]}
     builtin = _builtin("common_eye.toml")["scale"]["no_answer"]["labels"]
     no_answer["labels"] = _extend(own, [v for v in builtin if normalise(v) not in scored])
+
+
+def _check_points(scale: dict, name: str, source: str) -> list:
+    """Check a scale table's points, labels and point labels (filling in defaults); return its points.
+
+    ``name`` is the table's key path: ``[scale]``, whose sub-tables are
+    ``[scale.labels]``, or a statement's ``... scale``, whose are ``... scale.labels``.
+    """
+    def sub(key: str) -> str:
+        return f"[scale.{key}]" if name == "[scale]" else f"{name}.{key}"
+
+    points = _checked(scale, "points", NUMBERS, name, source)
+    if len(points) < 2 or sorted(points) != list(points) or len(set(points)) != len(points):
+        raise CodebookError(f"{source}: {name} points must be at least two ascending distinct numbers, got {points}")
+    labels = _checked(scale, "labels", _table_of("of label = score"), name, source, {})
+    for k, v in labels.items():
+        if _check(v, NUMBER, f"{sub('labels')} {k!r}", source) not in points:
+            raise CodebookError(f"{source}: {sub('labels')} maps {k!r} to {v}, which is not a scale point {points}")
+    pl = _checked(scale, "point_labels", _table_of("with nl = [...] and en = [...]"), name, source, {})
+    for lang in ("nl", "en"):
+        if len(_checked(pl, lang, TEXTS, sub("point_labels"), source, [str(p) for p in points])) != len(points):
+            raise CodebookError(f"{source}: {sub('point_labels')} {lang} needs {len(points)} labels, one per point")
+    return points
+
+
+#: The keys of a statement's own scale: the answer scale itself; agree points, no-answer labels and
+#: dual_scale are the codebook's.
+_ITEM_SCALE_KEYS = ("points", "labels", "point_labels")
+
+
+def _item_scales(items: pd.DataFrame, scale: dict, source: str) -> dict[str, dict]:
+    """The statements' own scales, checked; refuse a reversal off its scale and a condition of mixed scales."""
+    own = {}
+    for i, row in enumerate(items.itertuples(), start=1):
+        where = f"[[items]] entry {i} ({row.code}):"
+        if row.scale:
+            unknown = [k for k in row.scale if k not in _ITEM_SCALE_KEYS]
+            if unknown:
+                raise CodebookError(f"{source}: {where} scale has unknown key {unknown[0]!r}; a statement's scale "
+                                    f"takes {', '.join(_ITEM_SCALE_KEYS)} (agree points and no-answer labels "
+                                    "are the codebook's [scale])")
+            if "points" not in row.scale:
+                raise CodebookError(f"{source}: {where} scale needs points = [...], e.g. "
+                                    "scale = { points = [1, 2, 3, 4, 5, 6, 7] }")
+            _check_points(row.scale, f"{where} scale", source)
+            own[row.code] = row.scale
+        points = np.asarray((row.scale or scale)["points"], dtype=float)
+        # max + min - x must land on a point again, or a reversed answer would be off the scale
+        if row.reverse and not np.allclose(points + points[::-1], points[0] + points[-1], rtol=0, atol=1e-12):
+            raise CodebookError(f"{source}: {where} reverse = true needs a scale whose points lie symmetrically "
+                                f"around its midpoint (max + min - answer is then a point again), not "
+                                f"{[float(p) if p % 1 else int(p) for p in points]}; give the statement such a "
+                                "scale or remove reverse")
+    for condition, group in items.groupby("condition", sort=False):
+        kinds = {}
+        for code in group["code"]:
+            kinds.setdefault(tuple((own.get(code) or scale)["points"]), []).append(code)
+        if len(kinds) > 1:
+            said = "; ".join(f"{', '.join(codes)} on {list(points)}" for points, codes in kinds.items())
+            raise CodebookError(f"{source}: condition {condition!r} mixes answer scales ({said}); a condition's "
+                                "score is the mean of its statements, so give them one scale, or put a statement "
+                                "on another scale in a condition of its own")
+    return own

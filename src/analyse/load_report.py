@@ -107,6 +107,8 @@ class FileReport:
     constants: dict[str, str] = field(default_factory=dict)  # role -> value given for every row
     #: (header, raw answer, code, rows): how answers of metadata columns were read, where not verbatim.
     values: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: Item codes scored in reverse (max + min - answer), as the codebook's ``reverse = true`` says.
+    reversed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def _of(self, kind: str) -> list[Recognised]:
@@ -172,6 +174,8 @@ class LoadReport:
                 why = text(f"reason.{reason}", lang) if reason in REASONS else reason
                 lines.append(f"    - {why} ({reason}): {n}")
             lines.append(f"  {say('items', n=len(f.items))}")
+            if f.reversed:
+                lines.append(f"  {say('reversed', items=', '.join(f.reversed))}")
             meta = [r for r in f.recognised if r.kind == "meta"]
             if meta or f.constants:
                 lines.append(f"  {say('metadata')}")

@@ -40,8 +40,14 @@ Rules (also in the README):
   2024") gives one wave per day, as ``YYYY-MM-DD``; an ambiguous or
   impossible date excludes its row.
 * Answers are codebook labels (normalised) or numbers on the scale (a decimal
-  comma is read as a decimal point). "Weet ik niet", "n.v.t." and blanks mean
+  comma is read as a decimal point); a statement with a scale of its own in
+  the codebook is read on that scale. "Weet ik niet", "n.v.t." and blanks mean
   no answer.
+* A statement marked ``reverse = true`` in the codebook is scored max + min -
+  answer on its scale, here and only here, so every statistic, figure and
+  export sees keyed scores; the report names the statements reversed. A file
+  in the canonical layout (``Survey.to_csv``, ``Survey.to_excel``) holds keyed
+  scores already and is not reversed again (the report says so).
 * Previews, test and spam responses (Qualtrics "Response Type") are excluded
   as ``preview``; unfinished responses (Finished = 0/False, Progress < 100, an
   empty LimeSurvey submitdate) as ``not_finished`` unless ``unfinished="keep"``.
@@ -114,6 +120,8 @@ from .texts import check_lang, text
 from .writing import unescape_csv_text
 
 R = REASON_CODES
+#: The layout Survey.to_csv and Survey.to_excel write (:func:`analyse.headers.layout`).
+CANONICAL = "canonical (analyse)"
 
 __all__ = ["load"]
 
@@ -343,7 +351,7 @@ def _load_recognised(rec: Recognition, first: RawTable, path: Path, cb: Codebook
     cols = cols.head(last)
     rep.rows_read = last
     rep.layout = layout(rec.headers, t, rows, cb)
-    ours = rep.layout == "canonical (analyse)" and t.kind == "csv"
+    ours = rep.layout == CANONICAL and t.kind == "csv"
     if ours:
         cols = unescaped(cols)  # a CSV we wrote (Survey.to_csv): undo its escape in every text cell
     _name_extras(rec, cols, cb, rep, unescape=ours)
@@ -396,7 +404,7 @@ def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: Fi
     n = len(cols)
     headers = rec.headers
     reasons = np.zeros((n, len(headers)), dtype=np.int8)  # REASON_CODES; 0 = no problem
-    scores = _scores(rec, cols, cb, reasons)
+    scores = _scores(rec, cols, cb, reasons, rep)
     roles = rec.role_columns()
     meta = {"respondent_id": _respondent_ids(cols, roles, headers, file, rows, reasons, rep),
             "wave": _waves(cols, roles, headers, file_map, file, wave_arg, position, reasons, rep)}
@@ -409,7 +417,7 @@ def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: Fi
         for j, r in rec.columns.items():
             if r.kind not in ("ignore", "extra"):  # an extra column's formula is blank, not a problem
                 reasons[[type(v) is FormulaCell for v in cols.columns[j]], j] = R["formula"]
-    bad, excluded = _exclusions(cols, reasons, empty, scores, headers, cb, file, rows)
+    bad, excluded = _exclusions(cols, reasons, empty, scores, headers, cb, file, rows, rec.of("item"))
 
     keep = ~bad
     extra = {r.what: _extra_values(cols, j, keep, rep, headers[j])
@@ -466,11 +474,26 @@ def _number(u) -> float | None:
     return None
 
 
-def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray) -> np.ndarray:
+def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray, rep: FileReport) -> np.ndarray:
+    """Every row's item scores; a reverse-keyed statement scored max + min - answer on its own scale.
+
+    A file in the canonical layout holds the keyed scores ``Survey.to_csv``
+    wrote: reversing them again would undo the keying, so they are read as
+    they are and the report says so.
+    """
     n = len(cols)
+    columns = rec.of("item")
     score_cols = {code: np.full(n, np.nan) for code in cb.item_codes}
-    for j, code in rec.of("item").items():
-        score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb)
+    for j, code in columns.items():
+        score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb, code)
+    flip = [c for c in cb.reversed_items if c in columns.values()]
+    if flip and rep.layout == CANONICAL:
+        rep.notes.append(Note.of("load_note.keyed_already", items=", ".join(flip)))
+    elif flip:
+        for code in flip:
+            points = cb.points_of(code)
+            score_cols[code] = points[0] + points[-1] - score_cols[code]
+        rep.reversed = flip
     return np.column_stack([score_cols[c] for c in cb.item_codes])
 
 
@@ -579,8 +602,12 @@ def _note_redacted(rep: FileReport, header: str, n: int) -> None:
         rep.notes.append(Note.of("load_note.redacted_values", n=n, header=header))
 
 
-def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows):
-    """Which rows are excluded, and the excluded-rows table: each row's first problem in column order."""
+def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows,
+                items: dict[int, str]):
+    """Which rows are excluded, and the excluded-rows table: each row's first problem in column order.
+
+    ``items``: column -> item code, so that an answer off the scale is told the points of its statement's scale.
+    """
     n = len(cols)
     reasons[empty, :] = 0
     answered = ~np.isnan(scores).all(axis=1)
@@ -605,7 +632,8 @@ def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, 
     excluded = pd.DataFrame({
         "file": file, "row": rows[bad_idx], "column": columns, "value": values,
         "reason": reason[bad_idx],
-        "detail": [partial(_detail, reason[i], columns[k], values[k], n_problems[i], cb)
+        "detail": [partial(_detail, reason[i], columns[k], values[k], n_problems[i], cb,
+                           items.get(first_col[i]) if row_bad[i] else None)
                    for k, i in enumerate(bad_idx)],
     }, columns=EXCLUDED_COLUMNS)
     return bad, excluded
@@ -639,13 +667,18 @@ def _completion_reasons(cols: Columns, meta_cols: dict, cb: Codebook, reasons: n
         rep.notes.append(Note.of("load_note.unfinished_kept", n=int(unfinished_rows.sum())))
 
 
-def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook, lang: str) -> str:
-    """Why a row is not used, naming its value and what to do: ``[detail]`` of texts.toml in ``lang``."""
+def _detail(reason: str, column: str, value: str, n_problems: int, cb: Codebook, item: str | None,
+            lang: str) -> str:
+    """Why a row is not used, naming its value and what to do: ``[detail]`` of texts.toml in ``lang``.
+
+    ``item``: the statement of the column, whose own scale names the points.
+    """
     if reason in DATE_PROBLEMS:
         said = date_problem_detail(reason, value, lang)
     else:
         kind = reason.partition("_")[2]
-        fields = {"value": repr(value), "column": column, "points": ", ".join(f"{p:g}" for p in cb.scale_points)}
+        points = cb.scale_points if item is None else cb.points_of(item)
+        fields = {"value": repr(value), "column": column, "points": ", ".join(f"{p:g}" for p in points)}
         if reason.startswith("unknown_") and kind != "label":
             fields["codes"] = ", ".join(_role_codes(cb, kind))
         elif reason.startswith("ambiguous_"):

@@ -59,7 +59,10 @@ class Data:
 
     ``frame`` has one row per respondent (per wave); ``scales`` maps each
     scale (a Common Eye condition, or any name given in ``scales=``) to its
-    item columns; ``points`` are the answer options (None when unknown).
+    item columns; ``points`` are the answer options (None when unknown, or
+    when the codebook's statements are not all on its one ``[scale]``: a
+    statistic that reads one scale for every condition would be wrong for
+    some, so it asks for ``n_options=`` and shares of agreement are NaN).
     """
 
     frame: pd.DataFrame
@@ -106,15 +109,18 @@ class Data:
             if int(n_options) < 2:
                 raise AnalyseError(f"n_options must be at least 2, not {n_options!r}")
             return int(n_options)
+        if self.points is None and self.codebook is not None and not self.codebook.one_scale:
+            raise AnalyseError("the codebook's statements are on more than one answer scale, and this statistic "
+                               "reads one for every condition: pass conditions= on one scale and its n_options=")
         if self.points is None:
             raise AnalyseError("this statistic needs the number of answer options: pass n_options= "
                                "(e.g. n_options=5 for a 1-5 scale) or codebook=")
         return len(self.points)
 
     def agree_points(self) -> tuple[float, float]:
-        """Lowest agree point and highest disagree point (NaN when the scale names none)."""
+        """Lowest agree point and highest disagree point (NaN when the scale names none, or statements differ in scale)."""
         cb = self.codebook
-        if cb is None or not len(cb.agree_points) or not len(cb.disagree_points):
+        if cb is None or not len(cb.agree_points) or not len(cb.disagree_points) or not cb.one_scale:
             return np.nan, np.nan
         return float(min(cb.agree_points)), float(max(cb.disagree_points))
 
@@ -264,10 +270,10 @@ def as_data(data, *, scales: dict[str, Sequence[str]] | None = None, codebook: C
         raise TypeError(f"expected an analyse.Survey or a pandas DataFrame, got {type(data).__name__}")
     if scales is None:
         scales = {c: cb.items_of(c) for c in cb.condition_codes}
-        points = cb.scale_points
+        points = cb.scale_points if cb.one_scale else None
     else:
         scales = _check_scales(frame, scales)
-        points = cb.scale_points if cb is not None else None
+        points = cb.scale_points if cb is not None and cb.one_scale else None
     if n_options is not None and cb is None:
         points = np.arange(1, int(n_options) + 1, dtype=float)
     return Data(frame=frame, scales=scales, points=points, codebook=cb, survey=survey)

@@ -343,6 +343,38 @@ def _omega_by_size(covs: list[np.ndarray]) -> dict[int, tuple[np.ndarray, np.nda
     return fits
 
 
+def _item_rest(cov: np.ndarray):
+    """Per group and item (G, k): variance, whether the other items' total is flat, r_drop, alpha if deleted.
+
+    See :func:`item_statistics` for the formulas.
+    """
+    k = cov.shape[-1]
+    with quiet():
+        tot = cov.sum(axis=(1, 2))[:, None]
+        row = cov.sum(axis=2)
+        var = np.diagonal(cov, axis1=1, axis2=2)
+        var_rest = tot - 2 * row + var
+        tr = np.trace(cov, axis1=1, axis2=2)[:, None]
+        rest_flat = flat(var_rest, tr - var)
+        r_drop = np.where(rest_flat | (var == 0), np.nan, (row - var) / np.sqrt(var * var_rest))
+        a_del = np.where(rest_flat, np.nan, (k - 1) / (k - 2) * (1 - (tr - var) / var_rest)) if k > 2 \
+            else np.full_like(var, np.nan)
+    return var, rest_flat, r_drop, a_del
+
+
+def _negative_items(r_drop: np.ndarray, items: Sequence[str]) -> np.ndarray:
+    """Per group, the note naming the items with a negative r_drop ("" where there is none).
+
+    Built per item over all groups at once; the note text once per distinct list of names.
+    """
+    names = np.full(r_drop.shape[0], "", dtype=object)
+    for i, item in enumerate(items):
+        neg = r_drop[:, i] < 0
+        names = np.where(neg, np.where(names == "", item, names + ", " + item), names)
+    said = {n: note("negative_items", items=n) for n in set(names) if n}
+    return np.array([said.get(n, "") for n in names], dtype=object)
+
+
 def _condition_covariances(d: Data, by: list[str], conditions: Sequence[str] | None, missing: str):
     """Group keys, the conditions, and per condition ``(condition, k, cov, npair, n, mean)`` of every group."""
     r = d.frame
@@ -424,6 +456,15 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
     without answers"); a group below ``min_n`` ("n < 5"). Omega is NaN
     wherever alpha is undefined for these reasons.
 
+    A group in which a statement correlates negatively with the rest of its
+    condition (corrected item-total correlation ``r_drop`` below 0, see
+    :func:`item_statistics`) names it in ``note`` as probably needing reversal,
+    as ``psych::alpha`` (``check.keys=FALSE``) warns. psych decides by the sign
+    of the item's loading on the first principal component, this function by
+    ``r_drop``, the correlation the warning speaks of; both name the same item
+    in ``tests/r/reverse_keys.R``. Mark such a statement ``reverse = true`` in
+    the codebook: it is then scored max + min - answer when loaded.
+
     Validated against ``pingouin.cronbach_alpha`` (alpha and, unrounded,
     its Feldt interval), ``psych::alpha`` and ``psych::fa(fm="pa")`` in R
     (``tests/r/reference_values.R``; omega also on 400 groups that converge
@@ -466,6 +507,7 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
         out["n"] = n.astype(np.int64)
         out["k"] = k
         bad = small | no_item
+        negative = _negative_items(_item_rest(cov)[2], d.items_of(cond))
         for name, val in [("alpha", alpha), ("ci_low", lo), ("ci_high", hi),
                           ("omega", np.where(zero | total_flat, np.nan, om))]:
             out[name] = np.where(bad, np.nan, val)
@@ -476,7 +518,8 @@ def reliability(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = No
                                  np.where(~bad & total_flat, note("total_zero_variance"), ""),
                                  np.where(~bad & hey, note("heywood"), ""),
                                  np.where(~bad & ~zero & ~total_flat & ~hey & np.isnan(om) & omega,
-                                          note("omega_not_estimable" if k >= 3 else "omega_needs_three"), ""))
+                                          note("omega_not_estimable" if k >= 3 else "omega_needs_three"), ""),
+                                 np.where(bad | one, "", negative))
         frames.append(out)
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
@@ -521,8 +564,11 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
     ``r_drop`` ("zero variance"); where the other items add up to a constant
     total, ``r_drop`` and ``alpha_if_deleted`` are undefined ("total of the
     other items has zero variance"); fewer than two respondents leave only
-    ``mean`` ("fewer than 2 respondents"). Validated against ``psych::alpha`` (``r.drop``,
-    ``alpha.drop$raw_alpha``) and ``pingouin.cronbach_alpha`` on the reduced
+    ``mean`` ("fewer than 2 respondents"). A negative ``r_drop`` is noted: the
+    statement probably should be reversed (``reverse = true`` in the
+    codebook), as ``psych::alpha`` warns. Validated against ``psych::alpha`` (``r.drop``,
+    ``alpha.drop$raw_alpha``, also of a negatively keyed item before and after
+    reversal: ``tests/r/reverse_keys.R``) and ``pingouin.cronbach_alpha`` on the reduced
     item set.
 
     References
@@ -544,16 +590,7 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
     frames = []
     for cond, k, cov, npair, n, mean in blocks:
         items = d.items_of(cond)
-        with quiet():
-            tot = cov.sum(axis=(1, 2))[:, None]
-            row = cov.sum(axis=2)
-            var = np.diagonal(cov, axis1=1, axis2=2)
-            var_rest = tot - 2 * row + var
-            tr = np.trace(cov, axis1=1, axis2=2)[:, None]
-            rest_flat = flat(var_rest, tr - var)
-            r_drop = np.where(rest_flat | (var == 0), np.nan, (row - var) / np.sqrt(var * var_rest))
-            a_del = np.where(rest_flat, np.nan, (k - 1) / (k - 2) * (1 - (tr - var) / var_rest)) if k > 2 \
-                else np.full_like(var, np.nan)
+        var, rest_flat, r_drop, a_del = _item_rest(cov)
         n_item = np.diagonal(npair, axis1=1, axis2=2) if missing == "pairwise" else np.repeat(n[:, None], k, axis=1)
         G = len(keys)
         out = keys.loc[np.repeat(np.arange(G), k)].reset_index(drop=True)
@@ -570,6 +607,7 @@ def item_statistics(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
         out["note"] = join_notes(note_small(np.repeat(n, k), min_n),
                                  np.where(one, note("one_respondent"), ""),
                                  np.where(~small & ~one & (var.ravel() == 0), note("zero_variance"), ""),
-                                 np.where(~small & ~one & rest_flat.ravel(), note("rest_zero_variance"), ""))
+                                 np.where(~small & ~one & rest_flat.ravel(), note("rest_zero_variance"), ""),
+                                 np.where(~small & ~one & (r_drop.ravel() < 0), note("negative_r_drop"), ""))
         frames.append(out)
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
