@@ -82,7 +82,7 @@ SPECS: dict[str, list[Column]] = {
     "reliability": [P.label("wave"), CONDITION, P.count("n"), P.count("k"), P.fixed("alpha"), P.ci(),
                     P.fixed("omega")],
     "agreement": [LEERLAB, CONDITION, P.fixed("diff", signed=True), P.ci(), P.fixed("hedges_g", signed=True),
-                  P.pval("welch_p_holm"), P.fixed("rwg_j"), P.word("verdict", "verdict")],
+                  P.pval("welch_p_holm"), P.fixed("rwg_j"), P.fixed("rwg_j_q95"), P.word("verdict", "verdict")],
     "level_gaps": [LEERLAB, CONDITION, P.word("kind", "kind"), Column("line", _line, numeric=False),
                    P.fixed("diff", signed=True), P.ci(), P.pval("p_holm"), P.word("flag", "flag")],
     "factors": [LEERLAB, CONDITION, _lang_col("factor", "factor"), P.fixed("mean"), _lang_col("pitfall", "pitfall")],
