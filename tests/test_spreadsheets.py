@@ -190,7 +190,7 @@ def test_report_tables_workbook(tmp_path):
             if not numbers:
                 continue
             fmt = {c.number_format for c in numbers}
-            if head in ("p", "p_holm") or head.endswith(("_p", "_p_holm")):
+            if head == "p" or head.startswith("p_") or head.endswith(("_p", "_p_holm")):
                 assert fmt == {"0.000"}, (ws.title, head)
             elif head.startswith("share_"):
                 assert fmt == {"0.0%"}, (ws.title, head)
@@ -199,7 +199,7 @@ def test_report_tables_workbook(tmp_path):
             else:
                 assert fmt <= {"0", "0.00"}, (ws.title, head)
             checked.add(head)
-    assert {"welch_p_holm", "share_agree", "n", "wave", "mean"} <= checked
+    assert {"welch_p_holm", "p_chance", "share_agree", "n", "wave", "mean"} <= checked
 
 
 # ---------------------------------------------------------------- CSV for Dutch Excel
