@@ -23,6 +23,7 @@ __all__ = [
     "MIN_GROUP_SIZE",
     "add_note",
     "condition_frame",
+    "distinct_values",
     "group_codes",
     "gsum",
     "holm",
@@ -30,6 +31,8 @@ __all__ = [
     "note",
     "note_small",
     "quiet",
+    "tallies",
+    "tally_median",
 ]
 
 #: Minimum number of respondents (or complete cases) a group needs before any
@@ -104,6 +107,61 @@ def per_distinct(fn, x: np.ndarray) -> np.ndarray:
         u, inv = np.unique(flat[finite], return_inverse=True)
         out[finite] = np.asarray(fn(u), dtype=float)[inv]
     return out.reshape(x.shape)
+
+
+def distinct_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``x`` in increasing order, and each element's index among them (-1 for NaN).
+
+    By hashing (:func:`pandas.factorize`): only the distinct values are sorted, so the
+    cost is linear in ``len(x)`` when they are few, as answers and scale scores are.
+    """
+    index, distinct = pd.factorize(np.asarray(x, dtype=float))
+    order = np.argsort(distinct, kind="stable")
+    rank = np.full(len(distinct) + 1, -1, dtype=np.int64)  # the last entry answers index -1 (NaN)
+    rank[order] = np.arange(len(distinct))
+    return distinct[order], rank[index]
+
+
+def tallies(x: np.ndarray, codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct values of ``x`` in each group and how often each occurs: ``group, value, count``.
+
+    Sorted by group, then value; NaN and rows with code -1 are left out. The
+    counts come from one (groups x distinct values) table when it is at most a
+    few times as large as ``x`` (answers and scale scores take few values):
+    linear time. Otherwise (values of a continuous measure) the occupied cells
+    are found by sorting them.
+    """
+    values, index = distinct_values(x)
+    width = max(len(values), 1)
+    cell = codes * width + index
+    left_out = (codes < 0) | (index < 0)
+    if n_groups * width <= 4 * len(x) + 4096:
+        cell[left_out] = n_groups * width  # one cell past the table: cheaper than selecting the rows kept
+        table = np.bincount(cell, minlength=n_groups * width + 1)[:-1]
+        cell = np.flatnonzero(table)
+        count = table[cell]
+    else:
+        cell, count = np.unique(cell[~left_out], return_counts=True)
+    return cell // width, values[cell % width], count
+
+
+def tally_median(group: np.ndarray, value: np.ndarray, count: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median per group from :func:`tallies`: the middle value, or the mean of the two middle ones; NaN for none.
+
+    With :math:`n` values in a group and 0-based positions in increasing order,
+    the median is :math:`(x_{(\\lfloor (n-1)/2 \\rfloor)} + x_{(\\lfloor n/2 \\rfloor)})/2`
+    (both the same value when :math:`n` is odd), as ``pandas``' and ``numpy``'s
+    median; the positions are found among the cumulative counts, no sort.
+    """
+    n = np.bincount(group, weights=count, minlength=n_groups).astype(np.int64)
+    end = np.cumsum(count)  # position after the last value of every tally, over all groups in turn
+    start = np.cumsum(n) - n
+    found = n > 0
+    out = np.full(n_groups, np.nan)
+    low = np.searchsorted(end, (start + (n - 1) // 2)[found], side="right")
+    high = np.searchsorted(end, (start + n // 2)[found], side="right")
+    out[found] = (value[low] + value[high]) / 2
+    return out
 
 
 def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

@@ -15,7 +15,6 @@ from ._common import (
     MIN_GROUP_SIZE,
     add_note,
     group_codes,
-    gsum,
     join_notes,
     note,
     note_small,
@@ -49,21 +48,32 @@ def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "l
         raise ValueError("missing must be 'listwise' or 'pairwise'")
     x = np.asarray(x, dtype=float)
     obs = ~np.isnan(x)
-    codes = codes.copy()
-    if missing == "listwise":
-        codes[~obs.all(axis=1)] = -1
-        n = gsum(codes, np.ones(len(x)), n_groups)
-    else:
-        n = gsum(codes, obs.any(axis=1).astype(float), n_groups)
-    m = obs.astype(float)
-    with quiet():
-        centre = gsum(codes, np.where(obs, x, 0.0), n_groups) / gsum(codes, m, n_groups)
-    centre = np.where(np.isnan(centre), 0.0, centre)
-    z = np.where(obs & (codes[:, None] >= 0), x - centre[np.clip(codes, 0, None)], 0.0)
+    keep = (codes >= 0) & (obs.all(axis=1) if missing == "listwise" else True)
+    codes, obs = np.asarray(codes)[keep], obs[keep]
     k = x.shape[1]
-    npair = gsum(codes, m[:, :, None] * m[:, None, :], n_groups)
-    sxy = gsum(codes, z[:, :, None] * z[:, None, :], n_groups)
-    sx = gsum(codes, z[:, :, None] * m[:, None, :], n_groups)  # sum of x_i where j observed
+
+    def per_group(w):
+        return np.bincount(codes, weights=w, minlength=n_groups)
+
+    # Item by item and pair by pair, one weighted count over the rows each: the products of all
+    # pairs at once would be k*k times the data in memory.
+    cols = [x[keep, i] for i in range(k)]
+    seen = [obs[:, i] for i in range(k)]
+    n = per_group(np.ones(len(codes)) if missing == "listwise" else obs.any(axis=1))
+    with quiet():
+        centre = np.stack([per_group(np.where(o, v, 0.0)) / per_group(o) for v, o in zip(cols, seen)], axis=1)
+    centre = np.where(np.isnan(centre), 0.0, centre)
+    z = [np.where(o, v - centre[codes, i], 0.0) for i, (v, o) in enumerate(zip(cols, seen))]
+    npair, sxy, sx = (np.empty((n_groups, k, k)) for _ in range(3))
+    for i in range(k):
+        for j in range(i, k):
+            sxy[:, i, j] = sxy[:, j, i] = per_group(z[i] * z[j])
+            npair[:, i, j] = npair[:, j, i] = n if missing == "listwise" else per_group(seen[i] & seen[j])
+        if missing == "listwise":  # every row kept answered every item
+            sx[:, i, :] = per_group(z[i])[:, None]
+        else:
+            for j in range(k):  # sum of x_i where j is observed too
+                sx[:, i, j] = per_group(z[i] * seen[j])
     with quiet():
         cov = (sxy - sx * np.swapaxes(sx, 1, 2) / npair) / (npair - 1)
         mean = np.diagonal(sx, axis1=1, axis2=2) / np.diagonal(npair, axis1=1, axis2=2) + centre

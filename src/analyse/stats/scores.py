@@ -15,12 +15,13 @@ from ._common import (
     MIN_GROUP_SIZE,
     add_note,
     group_codes,
-    gsum,
     join_notes,
     note,
     note_small,
     per_distinct,
     quiet,
+    tallies,
+    tally_median,
 )
 from ._input import as_data, required_items
 from .bootstrap import bootstrap_mean_ci
@@ -89,31 +90,36 @@ def condition_scores(data: Survey | pd.DataFrame, min_items: int | None = None, 
     return d.long_scores([c for c in d.frame.columns if c not in d.item_condition], min_items)
 
 
-def _describe(df: pd.DataFrame, value: str, group: list[str], *, min_n: int, agree_min: float = np.nan,
-              disagree_max: float = np.nan, confidence: float = 0.95, ci_method: str = "t", n_boot: int = 0,
-              seed=None) -> pd.DataFrame:
-    """n, mean, sd, se, CI, median and shares of ``value`` per group (vectorised).
+def _describe(df: pd.DataFrame, value: str, group: list[str], **kwargs) -> pd.DataFrame:
+    """:func:`_summary` of the column ``value`` of a long frame per ``group``."""
+    codes, keys = group_codes(df, group)
+    return _summary(df[value].to_numpy(dtype=float), codes, keys, **kwargs)
 
+
+def _summary(x: np.ndarray, codes: np.ndarray, keys: pd.DataFrame, *, min_n: int, agree_min: float = np.nan,
+             disagree_max: float = np.nan, confidence: float = 0.95, ci_method: str = "t", n_boot: int = 0,
+             seed=None) -> pd.DataFrame:
+    """n, mean, sd, se, CI, median and shares of ``x`` per group code (vectorised).
+
+    All but the bootstrap interval come from how often each distinct value
+    occurs in each group (:func:`~analyse.stats._common.tallies`): scores take
+    few values, so the cost is linear in the rows and the median needs no sort.
     Shares are NaN when the scale names no agree or disagree points (NaN ``agree_min``).
     """
-    codes, keys = group_codes(df, group)
     G = len(keys)
-    x = df[value].to_numpy(dtype=float)
-    ok = ~np.isnan(x)
-    x0 = np.where(ok, x, 0.0)
+    group, value, count = tallies(x, codes, G)
+    w = count.astype(float)
     with quiet():
-        rows = gsum(codes, np.ones(len(x)), G)
-        n = gsum(codes, ok.astype(float), G)
-        s1 = gsum(codes, x0, G)
-        mean = s1 / n
-        dev = np.where(ok, x - mean[np.clip(codes, 0, None)], 0.0)  # two-pass variance
-        var = gsum(codes, dev * dev, G) / (n - 1)
+        rows = np.bincount(codes + 1, minlength=G + 1)[1:].astype(float)  # code -1 counted apart, then dropped
+        n = np.bincount(group, weights=w, minlength=G)
+        mean = np.bincount(group, weights=w * value, minlength=G) / n
+        var = np.bincount(group, weights=w * (value - mean[group]) ** 2, minlength=G) / (n - 1)  # two-pass
         # A constant whose mean is not exact in binary (3.2) leaves rounding noise: the same cut as group_cov.
         var = np.where(var <= (1e-12 * np.maximum(1.0, np.abs(mean))) ** 2, 0.0, var)
         sd = np.sqrt(var)
         se = sd / np.sqrt(n)
-        agree = gsum(codes, (ok & (x0 >= agree_min)).astype(float), G) / n
-        disagree = gsum(codes, (ok & (x0 <= disagree_max)).astype(float), G) / n
+        agree = np.bincount(group, weights=w * (value >= agree_min), minlength=G) / n
+        disagree = np.bincount(group, weights=w * (value <= disagree_max), minlength=G) / n
         if ci_method == "t":
             tq = per_distinct(lambda df: st.t.ppf(0.5 + confidence / 2, df), n - 1)
             lo, hi = mean - tq * se, mean + tq * se
@@ -123,10 +129,7 @@ def _describe(df: pd.DataFrame, value: str, group: list[str], *, min_n: int, agr
             raise ValueError(f"ci_method must be 't' or 'bootstrap', not {ci_method!r}")
         if np.isnan(agree_min) or np.isnan(disagree_max):  # a scale without agree/disagree points
             agree = disagree = np.full(G, np.nan)
-    grouped = codes >= 0
-    med = pd.Series(df[value].to_numpy()[grouped]).groupby(codes[grouped]).median()
-    median = np.full(G, np.nan)
-    median[med.index.to_numpy()] = med.to_numpy()
+    median = tally_median(group, value, count, G)
     small = n < min_n
     out = keys.reset_index(drop=True).copy()
     out["n"] = n.astype(np.int64)
@@ -198,9 +201,35 @@ def condition_means(data: Survey | pd.DataFrame, by: str | Sequence[str] | None 
     """
     d = as_data(data, scales=scales, codebook=codebook)
     by = d.strata(by, pool_waves=pool_waves)
-    long = d.long_items(by) if items else d.long_scores(by, min_items)
-    group = by + ["condition"] + (["item"] if items else [])
+    x, codes, keys = _cells(d, by, items, min_items)
     agree_min, disagree_max = d.agree_points()
-    out = _describe(long, "score", group, ci_method=ci_method, n_boot=n_boot, seed=seed, confidence=confidence,
-                    min_n=min_n, agree_min=agree_min, disagree_max=disagree_max)
+    out = _summary(x, codes, keys, ci_method=ci_method, n_boot=n_boot, seed=seed, confidence=confidence,
+                   min_n=min_n, agree_min=agree_min, disagree_max=disagree_max)
     return add_note(out, d.pooled_note(by, pool_waves))
+
+
+def _cells(d, by: list[str], items: bool, min_items: int | None) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Every respondent's score on every condition (or answer to every item), flat, with its group and the keys.
+
+    The groups are the strata, then ``condition`` (and ``item``), in the order
+    of grouping the long format by them; the strata are coded once per
+    respondent, not once per score, and no long frame is built.
+    """
+    conds = d.conditions
+    if items:
+        names = [i for c in conds for i in d.items_of(c)]
+        x = d.frame[names].to_numpy(dtype=float)
+        owner = np.repeat(np.arange(len(conds)), [len(d.items_of(c)) for c in conds])
+    else:
+        x = d.score_matrix(min_items)[0]
+        owner = np.arange(len(conds))
+    codes, keys = group_codes(d.frame, by)
+    width = x.shape[1]
+    G = len(keys) if len(x) else 0  # no respondents, no groups (without strata group_codes gives one)
+    cells = np.where(codes[:, None] >= 0, codes[:, None] * width + np.arange(width), -1).ravel()
+    out = keys.iloc[np.repeat(np.arange(G), width)].reset_index(drop=True)
+    out["condition"] = pd.Categorical.from_codes(np.tile(owner, G), dtype=d.condition_dtype(conds))
+    if items:
+        out["item"] = pd.Categorical.from_codes(np.tile(np.arange(width), G),
+                                                dtype=pd.CategoricalDtype(names, ordered=True))
+    return x.ravel(), cells, out
