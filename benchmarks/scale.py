@@ -1,10 +1,19 @@
-"""Scale: load (canonical CSV) plus every statistic at 1k ... 1M respondents; time and peak memory.
+"""Scale: load (canonical CSV) and every statistic at 1k ... 1M respondents; growth per statistic; peak memory.
 
-Each size runs in its own subprocess (``python -m benchmarks.scale N REPEAT``),
-which reports the median time of load + statistics and its own peak RSS
-(VmHWM of /proc/self/status: ru_maxrss would include the parent's memory copied
-at fork), so sizes do not share memory.
-Growth is summarised by the slope of log(time) on log(respondents).
+Every size is timed in two designs: a fixed number of groups (``by=["leerlab"]``,
+5 groups whatever the size) and groups of a fixed size (``by=["team"]``, a
+column added after loading that deals the respondents round-robin into teams
+of about ``TEAM`` respondents, so the number of groups grows with the data).
+Growth is the log-log slope of a statistic's time between two sizes:
+1.0 is linear; the target is at most ``TARGET_SLOPE`` on every segment.
+
+Each size runs in its own subprocess (``python -m benchmarks.scale time N``),
+statistics in turns, median of several runs. Peak memory is measured apart
+(``python -m benchmarks.scale memory N WAVES``): one fresh process loads the
+file and runs every statistic once in both designs, the 2,000-resample
+bootstrap included, and reports its peak resident memory (VmHWM of
+/proc/self/status; ru_maxrss would include the parent's memory copied at fork).
+The national scale is 1M respondents (one wave) and 2M (two waves of 1M).
 """
 
 from __future__ import annotations
@@ -17,37 +26,85 @@ import time
 
 import numpy as np
 
-from .common import cached, sample_survey
+from .common import cached, median_times, sample_survey
 
 BY = ["leerlab"]
+#: Respondents per team in the design with groups of a fixed size.
+TEAM = 200
 #: Resamples of the bootstrap timed on its own: condition_means by leerlab, 5 leerlabs x 5 conditions = 25 groups.
 N_BOOT = 2000
+TARGET_SLOPE = 1.1
+#: Peak memory targets (GiB) of load + every statistic: 1M respondents, and two waves of 1M.
+MEMORY_TARGETS = {(1_000_000, 1): 3.0, (1_000_000, 2): 6.0}
+LOAD = "load (canonical CSV)"
 
 
-def canonical_csv(n: int):
-    return cached(f"canonical_{n}.csv", lambda p: sample_survey(n).to_csv(p))
+def canonical_csv(n: int, waves: int = 1):
+    name = f"canonical_{n}.csv" if waves == 1 else f"canonical_{n}x{waves}.csv"
+    return cached(name, lambda p: sample_survey(n, waves=waves).to_csv(p))
 
 
-def child(n: int, repeat: int) -> dict:
-    import analyse as an
+def with_teams(s):
+    """``s`` with a ``team`` column: respondents dealt round-robin into teams of about TEAM (every team mixes
+    leerlabs, sectors and levels, so that every statistic has both sides to compare)."""
+    n = len(s.responses)
+    s.responses["team"] = (np.arange(n) % max(1, round(n / TEAM))).astype(float)
+    return s
 
+
+def designs(s) -> dict:
     from .stats import statistics
 
+    two = s if s.responses["wave"].nunique() > 1 else None
+    return {"leerlab": statistics(s, BY, two), "team": statistics(s, ["team"], two)}
+
+
+def bootstrap(s):
+    import analyse as an
+
+    return an.condition_means(s, by=BY, ci_method="bootstrap", n_boot=N_BOOT, seed=1)
+
+
+def warm_up() -> None:
+    """Every statistic once on 1k respondents: lazy imports and first-call costs stay out of the timings."""
+    import analyse as an
+
+    s = with_teams(an.load(canonical_csv(1_000)))
+    for fns in designs(s).values():
+        for fn in fns.values():
+            fn()
+    bootstrap(s)
+
+
+def child_time(n: int, repeat: int) -> dict:
+    import analyse as an
+
+    warm_up()
     path = canonical_csv(n)
-    load_t, stats_t, boot_t = [], [], []
+    loads = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         s = an.load(path)
-        t1 = time.perf_counter()
-        for fn in statistics(s, BY).values():
+        loads.append(time.perf_counter() - t0)
+    s = with_teams(s)
+    out = {"n": len(s.responses), "load": float(np.median(loads))}
+    for design, fns in designs(s).items():
+        out[design] = median_times(fns, repeat)
+    out["bootstrap"] = median_times({"b": lambda: bootstrap(s)}, repeat)["b"]
+    out["peak_mib"] = peak_mib()
+    return out
+
+
+def child_memory(n: int, waves: int) -> dict:
+    import analyse as an
+
+    t0 = time.perf_counter()
+    s = with_teams(an.load(canonical_csv(n, waves)))
+    for fns in designs(s).values():
+        for fn in fns.values():
             fn()
-        t2 = time.perf_counter()
-        an.condition_means(s, by=BY, ci_method="bootstrap", n_boot=N_BOOT, seed=1)
-        load_t.append(t1 - t0)
-        stats_t.append(t2 - t1)
-        boot_t.append(time.perf_counter() - t2)
-    return {"n": len(s.responses), "load": float(np.median(load_t)), "stats": float(np.median(stats_t)),
-            "bootstrap": float(np.median(boot_t)), "peak_mib": peak_mib()}
+    bootstrap(s)
+    return {"n": len(s.responses), "waves": waves, "seconds": time.perf_counter() - t0, "peak_mib": peak_mib()}
 
 
 def peak_mib() -> float:
@@ -67,41 +124,96 @@ def peak_mib() -> float:
 
 
 def slope(n, t) -> float:
-    """Least-squares slope of log(t) on log(n)."""
+    """Least-squares slope of log(t) on log(n) (for two points, the slope of the segment)."""
     x, y = np.log(n), np.log(t)
     return float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum())
 
 
+def _run_child(*args) -> dict:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.scale", *map(str, args)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _size(n: float) -> str:
+    return f"{n / 1e6:g}M" if n >= 1e6 else f"{n / 1e3:g}k"
+
+
 def run(quick: bool, log=print) -> list[str]:
     sizes = [1_000, 10_000, 100_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
-    repeat = 1 if quick else 3
+    memory = [(100_000, 1), (100_000, 2)] if quick else [(1_000_000, 1), (1_000_000, 2)]
     rows = []
     for n in sizes:
+        repeat = (3 if quick else 5) if n <= 10_000 else (1 if quick else 3)
         canonical_csv(n)  # generated outside the measured child
-        out = subprocess.run([sys.executable, "-m", "benchmarks.scale", str(n), str(repeat)],
-                             capture_output=True, text=True, check=True)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        canonical_csv(1_000)
+        rows.append(_run_child("time", n, repeat))
         r = rows[-1]
-        log(f"  scale {r['n']:>9,}: load {r['load']:.2f} s, statistics {r['stats']:.2f} s, peak {r['peak_mib']:.0f} MiB; "
-            f"bootstrap {N_BOOT:,} {r['bootstrap']:.2f} s")
+        log(f"  scale {r['n']:>9,}: load {r['load']:.2f} s, statistics by leerlab {sum(r['leerlab'].values()):.2f} s, "
+            f"by team {sum(r['team'].values()):.2f} s, bootstrap {N_BOOT:,} {r['bootstrap']:.2f} s, "
+            f"peak {r['peak_mib']:.0f} MiB (median of {repeat})")
+    mem = []
+    for n, waves in memory:
+        canonical_csv(n, waves)
+        mem.append(_run_child("memory", n, waves))
+        log(f"  memory {mem[-1]['n']:>9,} ({waves} wave{'s' if waves > 1 else ''}): peak {mem[-1]['peak_mib']:.0f} MiB")
+    return _section(rows, mem, quick)
+
+
+def _section(rows: list[dict], mem: list[dict], quick: bool) -> list[str]:
     n = np.array([r["n"] for r in rows], dtype=float)
-    total = np.array([r["load"] + r["stats"] for r in rows])
-    big = n >= 5 * n.min()  # from the second size up
-    lines = ["## Scale: load (canonical CSV) + every statistic", "",
-             f"By {' x '.join(BY)} (5 groups); every statistic of the statistics table above but wave_change (the data have one wave), once each. "
-             f"Median of {repeat} run(s) per size, each size in a fresh subprocess; peak = its maximum RSS.", "",
-             "| respondents | load (s) | statistics (s) | total (s) | peak RSS (MiB) | bootstrap (s) |",
-             "|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['n']:,} | {r['load']:.2f} | {r['stats']:.2f} | {r['load'] + r['stats']:.2f} | "
-              f"{r['peak_mib']:.0f} | {r['bootstrap']:.2f} |" for r in rows]
-    lines += ["", f"- log-log slope of total time on respondents: **{slope(n[big], total[big]):.2f}** from 10k up "
-              f"(target <= 1.1); {slope(n, total):.2f} from 1k (fixed start-up costs dominate small sizes)",
-              (f"- bootstrap: `condition_means(by={BY}, ci_method=\"bootstrap\", n_boot={N_BOOT})`, 25 groups "
-               f"(5 leerlabs x 5 conditions), timed apart from the statistics: **{rows[-1]['bootstrap']:.2f} s** at "
-               f"{rows[-1]['n']:,} respondents" + (f" (target <= 5 s at 1M: {'met' if rows[-1]['bootstrap'] <= 5 else 'MISSED'})"
-                                                   if rows[-1]["n"] >= 900_000 else ""))]
+    names = list(rows[0]["leerlab"])
+    lines = ["## Scale: load (canonical CSV) + every statistic, 1k to 1M respondents", "",
+             (f"Two designs at every size: **by leerlab** (a fixed number of groups: 5) and **by team** (groups of a "
+             f"fixed size: the respondents dealt round-robin into teams of about {TEAM}, so 5 teams at 1k and "
+             f"{round(n[-1] / TEAM):,} at {_size(round(n[-1], -3))}). Every statistic of the statistics table above but "
+             "wave_change (the data have one wave); each size in a fresh subprocess that first runs everything "
+             "once on 1k respondents (imports, first calls), statistics timed in turns, median of 5 runs up to 10k and 3 above (quick: 3 and 1); peak = that subprocess's maximum RSS."), "",
+             (f"| respondents | load (s) | statistics by leerlab (s) | statistics by team (s) | "
+             f"bootstrap {N_BOOT:,} by leerlab (s) | peak RSS (MiB) |"), "|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['n']:,} | {r['load']:.2f} | {sum(r['leerlab'].values()):.2f} | {sum(r['team'].values()):.2f} | "
+              f"{r['bootstrap']:.2f} | {r['peak_mib']:.0f} |" for r in rows]
+    segs = list(zip(range(len(n) - 1), range(1, len(n))))
+    seg_names = [f"{_size(round(n[a], -3))}→{_size(round(n[b], -3))}" for a, b in segs]
+    worst = []
+
+    def cells(times, label):
+        out = []
+        for (a, b), seg in zip(segs, seg_names):
+            s = slope(n[[a, b]], np.array(times)[[a, b]])
+            if s > TARGET_SLOPE:
+                worst.append(f"{label} {seg} {s:.2f}")
+            out.append(f"**{s:.2f}**" if s > TARGET_SLOPE else f"{s:.2f}")
+        return out
+
+    lines += ["", f"### Growth per statistic: log-log slope of its time per segment (target <= {TARGET_SLOPE})", "",
+              "| statistic | " + " | ".join(f"by leerlab {s}" for s in seg_names) + " | "
+              + " | ".join(f"by team {s}" for s in seg_names) + " |",
+              "|---|" + "---:|" * (2 * len(segs))]
+    blank = [""] * len(segs)
+    table = [(LOAD, cells([r["load"] for r in rows], LOAD), blank),
+             (f"bootstrap {N_BOOT:,} by leerlab", cells([r["bootstrap"] for r in rows], "bootstrap"), blank)]
+    table += [(name, cells([r["leerlab"][name] for r in rows], f"{name} by leerlab"),
+               cells([r["team"][name] for r in rows], f"{name} by team")) for name in names]
+    lines += ["| " + " | ".join([name, *left, *right]) + " |" for name, left, right in table]
+    lines += ["", f"- every segment <= {TARGET_SLOPE}: **{'met' if not worst else 'MISSED'}**"
+              + (f" ({'; '.join(worst)})" if worst else "")]
+    for design in ("leerlab", "team"):
+        lines += ["", f"Seconds per statistic by {design}:", "",
+                  "| statistic | " + " | ".join(f"{r['n']:,}" for r in rows) + " |", "|---|" + "---:|" * len(rows)]
+        lines += [f"| {name} | " + " | ".join(f"{r[design][name]:.3f}" for r in rows) + " |" for name in names]
+    lines += ["", "### Peak memory: load + every statistic in both designs, bootstrap included", "",
+              "One fresh process per row; wave_change too where there are two waves.", "",
+              "| respondents | waves | seconds | peak RSS (MiB) | target |", "|---:|---:|---:|---:|---|"]
+    for m in mem:
+        target = MEMORY_TARGETS.get((round(m["n"] / m["waves"], -4), m["waves"]))
+        verdict = "" if target is None else f"<= {target:g} GiB: **{'met' if m['peak_mib'] <= target * 1024 else 'MISSED'}**"
+        lines.append(f"| {m['n']:,} | {m['waves']} | {m['seconds']:.0f} | {m['peak_mib']:.0f} | {verdict} |")
+    if quick:
+        lines += ["", "(Quick run: the memory targets, 3 GiB at 1M and 6 GiB at 2M, are checked by the full run.)"]
     return lines + [""]
 
 
 if __name__ == "__main__":
-    print(json.dumps(child(int(sys.argv[1]), int(sys.argv[2]))))
+    kind, n, arg = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    print(json.dumps(child_time(n, arg) if kind == "time" else child_memory(n, arg)))
