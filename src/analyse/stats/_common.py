@@ -33,6 +33,7 @@ __all__ = [
     "quiet",
     "tallies",
     "tally_median",
+    "zero_if_rounding",
 ]
 
 #: Minimum number of respondents (or complete cases) a group needs before any
@@ -162,6 +163,15 @@ def tally_median(group: np.ndarray, value: np.ndarray, count: np.ndarray, n_grou
     high = np.searchsorted(end, (start + n // 2)[found], side="right")
     out[found] = (value[low] + value[high]) / 2
     return out
+
+
+def zero_if_rounding(var: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``var`` set to exactly 0 where it is rounding noise: at most :math:`(10^{-12}\\max(1, |mean|))^2`.
+
+    A constant whose mean binary cannot hold exactly (3.2) leaves a variance of
+    about 1e-31 after the two passes, which would divide into t = 1e15.
+    """
+    return np.where(var <= (1e-12 * np.maximum(1.0, np.abs(mean))) ** 2, 0.0, var)
 
 
 def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

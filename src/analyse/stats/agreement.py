@@ -30,6 +30,8 @@ from ._common import (
     note_small,
     quiet,
     stack_conditions,
+    tallies,
+    zero_if_rounding,
 )
 from ._input import Data, as_data
 from .chance import chance, null_variance, rwg_j_formula
@@ -171,7 +173,7 @@ def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
         cols = {"k": np.full(G, len(items)), "null": null, "mean_var": s2,
                 "rwg_j": np.where(one, np.nan, rwg_j_formula(s2, len(items), s2_e)),
                 "rwg_j_lindell": np.where(one, np.nan, 1 - s2 / s2_e)}
-        frames.append(condition_frame(keys, cond, cols, n, min_n))
+        frames.append(condition_frame(keys, cond, cols, n, min_n, [np.where(n == 1, note("one_respondent"), "")]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
@@ -256,7 +258,8 @@ def ad(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
             dev = np.where(c[:, None] >= 0, np.abs(x - ctr[np.clip(c, 0, None)]), 0.0)
             val = (gsum(c, dev, G) / n[:, None]).mean(axis=1)
         val = np.where(n < 2, np.nan, val)
-        frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n))
+        frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n,
+                                      [np.where(n == 1, note("one_respondent"), "")]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
@@ -519,20 +522,24 @@ def icc_caveats(n_groups, icc1) -> np.ndarray:
 def _mwu(x: np.ndarray, side: np.ndarray, codes: np.ndarray, G: int, na: np.ndarray, nb: np.ndarray):
     """Mann-Whitney U of side a (two-sided p) for all groups; asymptotic with ties and continuity.
 
-    Groups where scipy's ``method="auto"`` would use the exact distribution
-    (a sample of at most 8 and no ties) are computed with
-    :func:`scipy.stats.mannwhitneyu` one by one; in practice Likert scores
-    always tie, so this loop is short or empty.
+    Ranks come from counts (:func:`~analyse.stats._common.tallies`): the
+    average rank of a value in a group is the number of smaller values plus
+    (its count + 1) / 2, so no sort of the rows is needed. Groups where scipy's
+    ``method="auto"`` would use the exact distribution (a sample of at most 8
+    and no ties) are computed with :func:`scipy.stats.mannwhitneyu` one by one;
+    in practice Likert scores always tie, so this loop is short or empty.
     """
-    df = pd.DataFrame({"g": codes, "x": x, "s": side})[codes >= 0]
-    rank = df.groupby("g")["x"].rank(method="average").to_numpy()
-    ra = np.bincount(df["g"].to_numpy(), weights=rank * (df["s"].to_numpy() == 0), minlength=G)
-    ua = ra - na * (na + 1) / 2
-    t = df.groupby(["g", "x"]).size()
-    gi = t.index.get_level_values(0).to_numpy()
-    tv = t.to_numpy().astype(float)
-    tie = np.bincount(gi, weights=tv ** 3 - tv, minlength=G)
-    has_tie = np.bincount(gi, weights=(tv > 1).astype(float), minlength=G) > 0
+    group, value, count = tallies(x, codes, G)
+    group_a, value_a, count_a = tallies(x, np.where(side == 0, codes, -1), G)
+    distinct = np.unique(value)
+    cell = group * len(distinct) + np.searchsorted(distinct, value)  # increasing: tallies sort by group, value
+    at = np.searchsorted(cell, group_a * len(distinct) + np.searchsorted(distinct, value_a))
+    n = np.bincount(group, weights=count, minlength=G)
+    below = np.cumsum(count) - count - (np.cumsum(n) - n)[group]
+    ua = np.bincount(group_a, weights=count_a * (below[at] + (count[at] + 1) / 2), minlength=G) - na * (na + 1) / 2
+    tv = count.astype(float)
+    tie = np.bincount(group, weights=tv ** 3 - tv, minlength=G)
+    has_tie = np.bincount(group, weights=(tv > 1).astype(float), minlength=G) > 0
     N = na + nb
     with quiet():
         s = np.sqrt(na * nb / 12 * ((N + 1) - tie / (N * (N - 1))))
@@ -541,10 +548,8 @@ def _mwu(x: np.ndarray, side: np.ndarray, codes: np.ndarray, G: int, na: np.ndar
         p = np.minimum(1.0, 2 * st.norm.sf(z))
     exact = (na > 0) & (nb > 0) & ((na <= 8) | (nb <= 8)) & ~has_tie
     for g in np.flatnonzero(exact):
-        sel = df["g"].to_numpy() == g
-        xa = df["x"].to_numpy()[sel & (df["s"].to_numpy() == 0)]
-        xb = df["x"].to_numpy()[sel & (df["s"].to_numpy() == 1)]
-        p[g] = st.mannwhitneyu(xa, xb, alternative="two-sided").pvalue
+        sel = (codes == g) & ~np.isnan(x)
+        p[g] = st.mannwhitneyu(x[sel & (side == 0)], x[sel & (side == 1)], alternative="two-sided").pvalue
     return ua, p
 
 
@@ -569,8 +574,9 @@ def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value:
         na, nb = gsum(ca, np.ones(len(x)), G), gsum(cb_, np.ones(len(x)), G)
         ma = gsum(ca, np.where(ok, x, 0.0), G) / na
         mb = gsum(cb_, np.where(ok, x, 0.0), G) / nb
-        va = gsum(ca, np.where(ca >= 0, (x - ma[np.clip(codes, 0, None)]) ** 2, 0.0), G) / (na - 1)
-        vb = gsum(cb_, np.where(cb_ >= 0, (x - mb[np.clip(codes, 0, None)]) ** 2, 0.0), G) / (nb - 1)
+        va = zero_if_rounding(gsum(ca, np.where(ca >= 0, (x - ma[np.clip(codes, 0, None)]) ** 2, 0.0), G) / (na - 1), ma)
+        vb = zero_if_rounding(gsum(cb_, np.where(cb_ >= 0, (x - mb[np.clip(codes, 0, None)]) ** 2, 0.0), G) / (nb - 1),
+                              mb)
         diff = ma - mb
         sea, seb = va / na, vb / nb
         se = np.sqrt(sea + seb)

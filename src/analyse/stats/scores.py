@@ -22,6 +22,7 @@ from ._common import (
     quiet,
     tallies,
     tally_median,
+    zero_if_rounding,
 )
 from ._input import as_data, required_items
 from .bootstrap import bootstrap_mean_ci
@@ -114,8 +115,7 @@ def _summary(x: np.ndarray, codes: np.ndarray, keys: pd.DataFrame, *, min_n: int
         n = np.bincount(group, weights=w, minlength=G)
         mean = np.bincount(group, weights=w * value, minlength=G) / n
         var = np.bincount(group, weights=w * (value - mean[group]) ** 2, minlength=G) / (n - 1)  # two-pass
-        # A constant whose mean is not exact in binary (3.2) leaves rounding noise: the same cut as group_cov.
-        var = np.where(var <= (1e-12 * np.maximum(1.0, np.abs(mean))) ** 2, 0.0, var)
+        var = zero_if_rounding(var, mean)
         sd = np.sqrt(var)
         se = sd / np.sqrt(n)
         agree = np.bincount(group, weights=w * (value >= agree_min), minlength=G) / n
