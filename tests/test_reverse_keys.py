@@ -235,6 +235,21 @@ def test_likert_counts_use_each_statements_own_points(seven):
     assert "de schaal van deze stelling heeft de punten 1, 2, 3, 4, 5" in nl.loc[0, "note"]
 
 
+def test_likert_bars_draw_a_statement_on_its_own_scale_and_never_mix_scales(seven):
+    import matplotlib.pyplot as plt
+
+    from analyse.plot import likert_bars
+
+    survey, _ = seven
+    ax = likert_bars(survey, conditions=["sfeer"], min_n=1, lang="en")
+    points = [a.get_gid().rsplit("|", 1)[1] for a in ax.patches if (a.get_gid() or "").startswith("likert|")]
+    assert points == [str(p) for p in range(1, 8)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == SEVEN_EN
+    with pytest.raises(AnalyseError, match="one answer scale at a time"):
+        likert_bars(survey, conditions=["ambitie", "sfeer"], min_n=1)
+    plt.close("all")
+
+
 def test_statistics_that_read_one_scale_refuse_or_leave_shares_blank(seven):
     survey, _ = seven
     with pytest.raises(AnalyseError, match="more than one answer scale"):

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .._docstrings import doc
+from ..errors import AnalyseError
 from ..stats import MIN_GROUP_SIZE, likert_counts
 from ._data import (
     column_of,
@@ -88,8 +89,14 @@ def likert_bars(data, *, hue: str | None = None, conditions=None, wave="last", z
     hue = column_of(survey, hue)
     survey, shown = pick_wave(survey, wave)
     table = likert_counts(survey, by=hue, conditions=conditions, min_n=min_n, pool_waves=True)
-    points = cb.scale_points
-    zero_at = cb.midpoint if zero_at is None else float(zero_at)
+    # Bars share one answer scale: statements with a scale of their own are drawn apart, never cut to another's.
+    scales = {tuple(cb.points_of(i)): i for i in table["item"].astype(str).unique()}
+    if len(scales) > 1:
+        raise AnalyseError("likert_bars draws statements of one answer scale at a time; these conditions mix "
+                           f"{' and '.join(f'{min(p):g}-{max(p):g}' for p in scales)}: pass conditions= of one scale")
+    [(points, first)] = scales.items() if scales else [(tuple(cb.scale_points), None)]
+    points = np.asarray(points, dtype=float)
+    zero_at = (points.min() + points.max()) / 2 if zero_at is None else float(zero_at)
     colors = scale_palette(len(points))
     shares = table[[f"share_{p:g}" for p in points]].to_numpy(dtype=float)
     shares = np.nan_to_num(shares)
@@ -150,7 +157,8 @@ def likert_bars(data, *, hue: str | None = None, conditions=None, wave="last", z
     ax.tick_params(axis="y", left=False)   # after twinx(), which turns the left ticks back on
     for side in ("top", "right", "left", "bottom"):
         twin.spines[side].set_visible(False)
-    handles = [mpatches.Patch(color=c, label=lab) for c, lab in zip(colors, cb.point_labels(lang))]
+    labels = cb.point_labels(lang) if first is None else cb.point_labels_of(str(first), lang)
+    handles = [mpatches.Patch(color=c, label=lab) for c, lab in zip(colors, labels)]
     ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(points),
               fontsize="small", handlelength=1.2, columnspacing=1.0, frameon=False)
     title = text("likert_title", lang) + wave_suffix(shown, lang)
