@@ -53,6 +53,17 @@ def test_every_statistic_keeps_the_values_of_its_strata(survey, by):
             assert "wave" in out.columns and set(out["wave"].astype(str)) == {"1", "2"}, name
 
 
+def test_every_column_a_statistic_writes_is_reserved(survey):
+    """A stratum may not take a result's name (it would be overwritten): every result column is in RESULT_COLUMNS."""
+    from analyse.stats._input import RESULT_COLUMNS
+
+    calls = {**_calls("leerlab"), "awg": lambda s: an.awg(s, by="leerlab", min_n=2),
+             "mixed_gap": lambda s: an.mixed_gap(s, min_n=2)}
+    for name, call in calls.items():
+        written = set(call(survey).columns) - set(META)
+        assert written <= RESULT_COLUMNS, (name, sorted(written - RESULT_COLUMNS))
+
+
 def test_a_column_named_like_a_result_is_refused():
     df = pd.DataFrame({"mean": [1, 1, 2, 2], "q1": [1, 2, 3, 4], "q2": [2, 2, 3, 5]})
     with pytest.raises(AnalyseError, match="rename"):

@@ -38,7 +38,8 @@ RESULT_COLUMNS = frozenset({
     "mean_from", "mean_to", "effect", "effect_type", "t", "df", "p", "np_test", "np_stat", "np_p",
     "success_factor", "factor_nl", "factor_en", "condition_mean", "weakest", "pitfall_number", "pitfall_nl",
     "pitfall_en", "n_clusters", "n_clusters_a", "n_clusters_b", "cluster_size", "estimate", "var_cluster",
-    "var_residual", "icc", "deff", "n_effective",
+    "var_residual", "icc", "deff", "n_effective", "ad_cutoff", "ad_q05", "awg", "f", "icc1_ci_high", "icc1_ci_low",
+    "icc2_ci_high", "icc2_ci_low", "k_used", "null", "p_chance", "rwg_j_cutoff", "rwg_j_lindell", "rwg_j_q95",
 })
 
 
