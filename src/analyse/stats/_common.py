@@ -29,6 +29,7 @@ __all__ = [
     "holm",
     "join_notes",
     "note",
+    "note_one_respondent",
     "note_small",
     "quiet",
     "tallies",
@@ -236,6 +237,11 @@ def note(key: str, **values) -> str:
 def note_small(n: np.ndarray, min_n: int) -> np.ndarray:
     """Note for groups below ``min_n`` (empty string otherwise)."""
     return np.where(np.asarray(n) < min_n, note("small", min_n=min_n), "")
+
+
+def note_one_respondent(n: np.ndarray) -> np.ndarray:
+    """The note of groups of exactly one respondent: a spread (and what rests on one) is undefined."""
+    return np.where(np.asarray(n) == 1, note("one_respondent"), "")
 
 
 def join_notes(*notes) -> np.ndarray:

@@ -27,6 +27,7 @@ from ._common import (
     holm,
     join_notes,
     note,
+    note_one_respondent,
     note_small,
     quiet,
     stack_conditions,
@@ -173,7 +174,7 @@ def rwg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
         cols = {"k": np.full(G, len(items)), "null": null, "mean_var": s2,
                 "rwg_j": np.where(one, np.nan, rwg_j_formula(s2, len(items), s2_e)),
                 "rwg_j_lindell": np.where(one, np.nan, 1 - s2 / s2_e)}
-        frames.append(condition_frame(keys, cond, cols, n, min_n, [np.where(n == 1, note("one_respondent"), "")]))
+        frames.append(condition_frame(keys, cond, cols, n, min_n, [note_one_respondent(n)]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
@@ -259,7 +260,7 @@ def ad(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
             val = (gsum(c, dev, G) / n[:, None]).mean(axis=1)
         val = np.where(n < 2, np.nan, val)
         frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n,
-                                      [np.where(n == 1, note("one_respondent"), "")]))
+                                      [note_one_respondent(n)]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 
@@ -349,7 +350,7 @@ def awg(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
         with quiet():
             value = np.where(two, np.nanmean(item, axis=1), np.nan)
         cols = {"k": np.full(G, len(items)), "k_used": np.where(two, used, np.nan), "awg": value}
-        frames.append(condition_frame(keys, cond, cols, n, min_n, [_awg_note(used, len(items))]))
+        frames.append(condition_frame(keys, cond, cols, n, min_n, [_awg_note(used, len(items)), note_one_respondent(n)]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
 
 

@@ -17,6 +17,7 @@ from ._common import (
     group_codes,
     join_notes,
     note,
+    note_one_respondent,
     note_small,
     per_distinct,
     quiet,
@@ -137,7 +138,7 @@ def _summary(x: np.ndarray, codes: np.ndarray, keys: pd.DataFrame, *, min_n: int
     for name, val in [("mean", mean), ("sd", sd), ("se", se), ("ci_low", lo), ("ci_high", hi),
                       ("median", median), ("share_agree", agree), ("share_disagree", disagree)]:
         out[name] = np.where(small, np.nan, val)
-    out["note"] = join_notes(note_small(n, min_n), np.where(~small & (n == 1), note("one_respondent"), ""),
+    out["note"] = join_notes(note_small(n, min_n), np.where(small, "", note_one_respondent(n)),
                              np.where(~small & (n > 1) & (sd == 0), note("zero_variance"), ""))
     return out
 
