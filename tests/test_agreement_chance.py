@@ -27,8 +27,8 @@ import pytest
 from scipy.special import gammaln
 
 import analyse as an
-from analyse.stats._common import note
 from analyse.stats import chance as ch
+from analyse.stats._common import note
 
 ROOT = Path(__file__).parents[1]
 REF = Path(__file__).parent / "reference"
