@@ -28,6 +28,7 @@ from operator import itemgetter
 from xml.etree.ElementTree import iterparse
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["ArchiveScan", "ArchiveTooBig", "Extent", "column_name", "head_cells", "scan_archive", "sheet_parts"]
 
@@ -140,6 +141,8 @@ def _shared_strings(zf: zipfile.ZipFile, last: int) -> list[str]:
 
 # --------------------------------------------------------------------------- scanning the archive
 
+# The regular expressions read any sheet; the plain sheet, as Excel and the libraries write it, is read faster by
+# array operations over its bytes (``_scan_plain``).
 # A cell with content: a non-empty <c> whose first child is a value, formula or inline string. An empty
 # <c .../> or <c ...></c> only carries a style, and costs nothing where it lies.
 _VALUE_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|f|is)[\s>/]')
@@ -166,6 +169,15 @@ class Extent:
     columns: int = 0
     merged_rows: int = 0  # how far merged ranges reach (their cells show the top-left value)
     merged_columns: int = 0
+    # The columns (1-based) holding text, and those holding other values (numbers, dates, booleans, errors);
+    # known when every block of the sheet was scanned as plain (``typed``).
+    text_columns: set[int] = field(default_factory=set, compare=False)
+    other_columns: set[int] = field(default_factory=set, compare=False)
+    typed: bool = field(default=True, compare=False)
+
+    def text_only(self) -> set[int] | None:
+        """The columns (0-based) whose every value is text; None when not known."""
+        return {j - 1 for j in self.text_columns - self.other_columns} if self.typed else None
 
 
 @dataclass
@@ -220,28 +232,41 @@ def scan_archive(zf: zipfile.ZipFile, max_bytes: int) -> ArchiveScan:
             if not xml:
                 continue
             buf = carry + block
-            if scan.doctype is None and b"<!DOCTYPE" in buf:
-                scan.doctype = name
-            if extent is not None:
-                _scan_sheet(buf, extent, scan)
-            # A tag cut by the block's end, and the one before it (a cell is known by the tag after it), come again.
-            cut = buf.rfind(b"<", 0, max(buf.rfind(b"<"), 0))
-            carry = buf[cut:] if cut >= 0 else buf
+            # A tag cut by the block's end, and the one before it (a cell is known by the tag after it), come
+            # again; text without a tag holds nothing to carry (a long text is not scanned again and again).
+            last = buf.rfind(b"<")
+            before = buf.rfind(b"<", 0, last) if last > 0 else -1
+            cut = before if before >= 0 else last if last >= 0 else len(buf)
+            if extent is None:
+                if scan.doctype is None and b"<!DOCTYPE" in buf:
+                    scan.doctype = name
+            else:
+                _scan_sheet(buf, cut, name, extent, scan)
+            carry = buf[cut:]
+        if extent is not None and carry:
+            _scan_sheet(carry, len(carry), name, extent, scan)  # the sheet's last tags: nothing comes after them
         if extent is not None and extent.rows == -1:
             scan.extents[name] = _exact_extent(zf, name, extent)
         scan.unpacked += size
     return scan
 
 
-def _scan_sheet(xml: bytes, extent: Extent, scan: ArchiveScan) -> None:
+def _scan_sheet(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveScan) -> None:
+    """One block of a sheet; its cells from byte ``end`` on come again with the next block."""
+    if extent.rows == -1 or not _scan_plain(xml, end, part, extent, scan):
+        _scan_tags(xml, part, extent, scan)
+
+
+def _scan_tags(xml: bytes, part: str, extent: Extent, scan: ArchiveScan) -> None:
+    """Any block, by the regular expressions (which do not tell text from numbers)."""
+    extent.typed = False
+    if scan.doctype is None and b"<!DOCTYPE" in xml:
+        scan.doctype = part
     # The substring tests (memchr-fast) spare the regex scan of every plain block.
     if not scan.formulas and (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml):
         scan.formulas = True
     if b"mergeCell" in xml:
-        for letters, row in _MERGE.findall(xml):
-            scan.merges = True
-            extent.merged_rows = max(extent.merged_rows, int(row))
-            extent.merged_columns = max(extent.merged_columns, _column_number(letters))
+        _merges(xml, extent, scan)
     if extent.rows == -1:
         return
     # Counting (C speed) answers for the usual sheet, where every cell opens with <c r="; the regex for the others.
@@ -254,6 +279,124 @@ def _scan_sheet(xml: bytes, extent: Extent, scan: ArchiveScan) -> None:
         # Distinct letters and row numbers first: a block holds few columns, and C-speed sets spare per-cell Python.
         extent.columns = max(extent.columns, max(map(_column_number, set(map(itemgetter(0), cells)))))
         extent.rows = max(extent.rows, max(map(int, set(map(itemgetter(1), cells)))))
+
+
+def _merges(xml: bytes, extent: Extent, scan: ArchiveScan) -> None:
+    for letters, row in _MERGE.findall(xml):
+        scan.merges = True
+        extent.merged_rows = max(extent.merged_rows, int(row))
+        extent.merged_columns = max(extent.merged_columns, _column_number(letters))
+
+
+# ---- the plain sheet by array operations
+_PAD = bytes(16)  # room to look past a block's end: a cell's reference with its quote, "<!DOCTYPE", "mergeCell"
+_NAME_END = np.zeros(256, bool)  # what follows a tag's name: white space, ">" or "/>"
+_NAME_END[list(b" \t\r\n>/")] = True
+_R = int.from_bytes(b' r="', "little")  # what a plain cell tag opens with, after "<c"
+_T_S = int.from_bytes(b' t="s">', "little")  # the end of a shared-string cell's tag as Excel writes it
+_V, _IS = int.from_bytes(b"<v>", "little"), int.from_bytes(b"<is>", "little")  # a cell's content as usually written
+_BYTES = np.array([(1 << 8 * k) - 1 for k in range(9)], dtype=np.uint64)  # the lowest k bytes of a word
+_U8, _U24, _U32 = _BYTES[1], _BYTES[3], _BYTES[4]
+_SHIFT = np.arange(0, 64, 8, dtype=np.uint64)  # by bytes
+_ONES = 0x0101010101010101
+
+
+def _words(buf: bytes) -> np.ndarray:
+    """The 8 bytes from every position of ``buf`` on, each as one little-endian integer (a view: nothing copied)."""
+    return np.ndarray((len(buf) - 7,), "<u8", buf, 0, (1,))
+
+
+def _byte(words: np.ndarray, k: int) -> np.ndarray:
+    return (words >> np.uint64(8 * k)) & np.uint64(0xFF)
+
+
+def _in_range(words: np.ndarray, low: int, high: int) -> np.ndarray:
+    """Per byte of each word, its high bit set where the byte is ASCII and within ``low``..``high``.
+
+    The sums carry into the next byte only from a non-ASCII byte: the bytes below it are right.
+    """
+    at_least = words + np.uint64((0x80 - low) * _ONES)
+    above = words + np.uint64((0x7F - high) * _ONES)
+    return at_least & ~above & ~words & np.uint64(0x80 * _ONES)
+
+
+def _first_clear(high_bits: np.ndarray) -> np.ndarray:
+    """The index of the first byte (from the lowest) whose high bit is clear; 8 when none is."""
+    clear = ~high_bits & np.uint64(0x80 * _ONES)
+    lowest = clear & (~clear + np.uint64(1))
+    return np.where(clear == 0, 8, np.bitwise_count(lowest - np.uint64(1)) >> 3).astype(np.int64)
+
+
+def _starts(a: np.ndarray, at: np.ndarray, word: bytes) -> np.ndarray:
+    """Which of the positions ``at`` in ``a`` begin ``word``."""
+    return (sliding_window_view(a, len(word))[at] == np.frombuffer(word, np.uint8)).all(axis=1)
+
+
+def _is_value_tag(kind: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Which tags (of names starting with ``kind``, ``words`` from their first letter on) are v, f or is."""
+    one, two = _NAME_END[_byte(words, 1)], _NAME_END[_byte(words, 2)]
+    return ((kind == ord("v")) | (kind == ord("f"))) & one | (kind == ord("i")) & (_byte(words, 1) == ord("s")) & two
+
+
+def _scan_plain(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveScan) -> bool:
+    """A plain block scanned; False, nothing recorded, for any other (a cell tag not opening with its reference,
+    a prefixed name, a reference beyond column ZZZ or row 9,999,999, text between a cell tag and its content)."""
+    buf = xml + _PAD
+    a, words = np.frombuffer(buf, np.uint8), _words(buf)
+    names = np.flatnonzero(a == ord(":")) + 1  # where a prefixed name goes on (or a time, a web address)
+    if (_is_value_tag(a[names], words[names]) | (a[names] == ord("c")) & _NAME_END[a[names + 1]]).any() \
+            or _starts(a, names, b"mergeCell").any():
+        return False
+    lt = np.flatnonzero(a == ord("<"))
+    kind = a[lt + 1]
+    # The cells from ``end`` on (cut off, or the tag after them) come again with the next block.
+    cells = np.flatnonzero(kind[: min(np.searchsorted(lt, end), len(lt) - 1)] == ord("c"))  # as indices into lt
+    at = lt[cells]
+    opening = words[at + 2]  # ' r="' and the reference's first 4 bytes
+    plain = opening & _U32 == _R
+    if not plain.all():
+        if _NAME_END[opening[~plain] & _U8].any():  # a cell, not <col> or <cols>
+            return False
+        cells, at, opening = cells[plain], at[plain], opening[plain]
+    # A cell holds a value when the tag after it is a value, right after its own ">" (not "/>").
+    first = lt[cells + 1]
+    after = words[first]
+    inline = after & _U32 == _IS
+    value = inline | (after & _U24 == _V)
+    other = np.flatnonzero(~value)
+    if other.size:  # <f>, <v> or <is> with attributes; or empty: </c>, the next cell, </row>
+        value[other] = _is_value_tag(kind[cells[other] + 1], words[first[other] + 1])
+    before = words[first - 8]  # the cell tag's last 8 bytes: ... t="s">
+    if (value & (before >> _SHIFT[7] != ord(">"))).any():
+        return False
+    value &= _byte(before, 6) != ord("/")
+    text = (inline | (before >> _SHIFT[1] == _T_S))[value]
+    # The reference: 1 to 3 letters, 1 to 7 digits not starting with 0, its quote.
+    lead, at = opening[value] >> _SHIFT[4], at[value]
+    n_letters = _first_clear(_in_range(lead, ord("A"), ord("Z")))
+    digits = words[at + 6 + np.minimum(n_letters, 3)]
+    n_digits = _first_clear(_in_range(digits, ord("0"), ord("9")))
+    quote = digits >> _SHIFT[np.minimum(n_digits, 7)] & _U8
+    if not ((n_letters >= 1) & (n_letters <= 3) & (n_digits >= 1) & (n_digits <= 7) & (quote == ord('"'))
+            & (digits & _U8 != ord("0"))).all():
+        return False
+    if len(at):
+        # Right-aligned, most significant byte first, behind their length: the keys compare as the numbers do.
+        row = int(((n_digits.astype(np.uint64) << _SHIFT[7]) | ((digits & _BYTES[n_digits]).byteswap() >> _SHIFT[1])
+                   ).max())
+        extent.rows = max(extent.rows, int((row << 8 & (1 << 64) - 1).to_bytes(8, "big")[: row >> 56]))
+        letter = [(lead >> _SHIFT[k] & _U8).astype(np.int64) - 64 for k in range(3)]
+        column = np.where(n_letters == 1, letter[0], letter[0] * 26 + letter[1])
+        column = np.where(n_letters == 3, column * 26 + letter[2], column)
+        extent.columns = max(extent.columns, int(column.max()))
+        extent.text_columns.update(np.flatnonzero(np.bincount(column[text])).tolist())
+        extent.other_columns.update(np.flatnonzero(np.bincount(column[~text])).tolist())
+    scan.formulas = scan.formulas or bool(_NAME_END[a[lt[kind == ord("f")] + 2]].any())
+    if scan.doctype is None and _starts(a, lt[kind == ord("!")], b"<!DOCTYPE").any():
+        scan.doctype = part
+    if _starts(a, lt[kind == ord("m")], b"<mergeCell").any():
+        _merges(xml, extent, scan)
+    return True
 
 
 def _exact_extent(zf: zipfile.ZipFile, part: str, extent: Extent) -> Extent:
