@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from .common import cached, median_times, sample_survey
+from .common import cached, sample_survey
 
 BY = ["leerlab"]
 #: Respondents per team in the design with groups of a fixed size.
@@ -76,22 +76,53 @@ def warm_up() -> None:
     bootstrap(s)
 
 
-def child_time(n: int, repeat: int) -> dict:
+def calls(n: int) -> int:
+    """Timed calls per round at ``n`` respondents: 5 at 1k, 3 at 10k, 1 from 100k (small sizes are the noisiest)."""
+    return max(1, 5 - 2 * round(np.log10(max(n, 1_000) / 1_000)))
+
+
+def child_time(sizes: list[int], rounds: int) -> list[dict]:
+    """Every size in one process, in rounds: each round loads every size and runs every statistic on it in turn.
+
+    The machine's load changes over minutes; taking all sizes in every round
+    lets that change hit all sizes alike, so that the ratios (the slopes) hold
+    when the times themselves drift. Per size: the median over rounds and calls.
+    """
     import analyse as an
 
     warm_up()
-    path = canonical_csv(n)
-    loads = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        s = an.load(path)
-        loads.append(time.perf_counter() - t0)
-    s = with_teams(s)
-    out = {"n": len(s.responses), "load": float(np.median(loads))}
-    for design, fns in designs(s).items():
-        out[design] = median_times(fns, repeat)
-    out["bootstrap"] = median_times({"b": lambda: bootstrap(s)}, repeat)["b"]
-    out["peak_mib"] = peak_mib()
+    times = {n: {} for n in sizes}
+
+    def timed(n, key, fn):
+        for _ in range(calls(n)):
+            t0 = time.perf_counter()
+            out = fn()
+            times[n].setdefault(key, []).append(time.perf_counter() - t0)
+        return out
+
+    def one_size(n):
+        path = canonical_csv(n)
+        s = with_teams(timed(n, ("load", ""), lambda: an.load(path)))
+        for design, fns in designs(s).items():
+            for name, fn in fns.items():
+                timed(n, (design, name), fn)
+        timed(n, ("bootstrap", ""), lambda: bootstrap(s))
+        times[n]["n"] = len(s.responses)
+
+    for _ in range(rounds):
+        for n in sizes:
+            one_size(n)
+    out = []
+    for n in sizes:
+        t = times[n]
+        row = {"n": t.pop("n"), "leerlab": {}, "team": {}}
+        for (kind, name), ts in t.items():
+            if name:
+                row[kind][name] = float(np.median(ts))
+            else:
+                row[kind] = float(np.median(ts))
+        out.append(row)
+    out[0]["rounds"] = rounds
     return out
 
 
@@ -142,16 +173,13 @@ def _size(n: float) -> str:
 def run(quick: bool, log=print) -> list[str]:
     sizes = [1_000, 10_000, 100_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
     memory = [(100_000, 1), (100_000, 2)] if quick else [(1_000_000, 1), (1_000_000, 2)]
-    rows = []
+    rounds = 1 if quick else 3
     for n in sizes:
-        repeat = (3 if quick else 5) if n <= 10_000 else (1 if quick else 3)
         canonical_csv(n)  # generated outside the measured child
-        canonical_csv(1_000)
-        rows.append(_run_child("time", n, repeat))
-        r = rows[-1]
+    rows = _run_child("time", ",".join(map(str, sizes)), rounds)
+    for r in rows:
         log(f"  scale {r['n']:>9,}: load {r['load']:.2f} s, statistics by leerlab {sum(r['leerlab'].values()):.2f} s, "
-            f"by team {sum(r['team'].values()):.2f} s, bootstrap {N_BOOT:,} {r['bootstrap']:.2f} s, "
-            f"peak {r['peak_mib']:.0f} MiB (median of {repeat})")
+            f"by team {sum(r['team'].values()):.2f} s, bootstrap {N_BOOT:,} {r['bootstrap']:.2f} s")
     mem = []
     for n, waves in memory:
         canonical_csv(n, waves)
@@ -163,16 +191,24 @@ def run(quick: bool, log=print) -> list[str]:
 def _section(rows: list[dict], mem: list[dict], quick: bool) -> list[str]:
     n = np.array([r["n"] for r in rows], dtype=float)
     names = list(rows[0]["leerlab"])
+    rounds = rows[0].get("rounds", "")
     lines = ["## Scale: load (canonical CSV) + every statistic, 1k to 1M respondents", "",
              (f"Two designs at every size: **by leerlab** (a fixed number of groups: 5) and **by team** (groups of a "
-             f"fixed size: the respondents dealt round-robin into teams of about {TEAM}, so 5 teams at 1k and "
-             f"{round(n[-1] / TEAM):,} at {_size(round(n[-1], -3))}). Every statistic of the statistics table above but "
-             "wave_change (the data have one wave); each size in a fresh subprocess that first runs everything "
-             "once on 1k respondents (imports, first calls), statistics timed in turns, median of 5 runs up to 10k and 3 above (quick: 3 and 1); peak = that subprocess's maximum RSS."), "",
-             (f"| respondents | load (s) | statistics by leerlab (s) | statistics by team (s) | "
-             f"bootstrap {N_BOOT:,} by leerlab (s) | peak RSS (MiB) |"), "|---:|---:|---:|---:|---:|---:|"]
+              f"fixed size: the respondents dealt round-robin into teams of about {TEAM}, so 5 teams at 1k and "
+              f"{round(n[-1] / TEAM):,} at {_size(round(n[-1], -3))}). Every statistic of the statistics table "
+              "above but wave_change (the data have one wave). One subprocess runs everything once on 1k "
+              f"respondents (imports, first calls), then times {rounds} round(s): each round loads every size and "
+              "runs every statistic on it in turn, so that a change in the machine's load hits all sizes alike; "
+              f"{', '.join(f'{calls(int(x))} call(s) at {_size(round(x, -3))}' for x in n)} per round; "
+              "the median of all of a size's calls."), "",
+             (f"| respondents | load (s) | statistics by leerlab (s) | statistics by team (s) | bootstrap {N_BOOT:,} "
+             "by leerlab (s) |"), "|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['n']:,} | {r['load']:.2f} | {sum(r['leerlab'].values()):.2f} | {sum(r['team'].values()):.2f} | "
-              f"{r['bootstrap']:.2f} | {r['peak_mib']:.0f} |" for r in rows]
+              f"{r['bootstrap']:.2f} |" for r in rows]
+    if n[-1] >= 900_000:
+        lines += ["", (f"- bootstrap, `condition_means(by={BY}, ci_method=\"bootstrap\", n_boot={N_BOOT})` (25 groups) "
+                  f"at {rows[-1]['n']:,} respondents: **{rows[-1]['bootstrap']:.2f} s** (target <= 5 s: "
+                  f"{'met' if rows[-1]['bootstrap'] <= 5 else 'MISSED'})")]
     segs = list(zip(range(len(n) - 1), range(1, len(n))))
     seg_names = [f"{_size(round(n[a], -3))}→{_size(round(n[b], -3))}" for a, b in segs]
     worst = []
@@ -215,5 +251,6 @@ def _section(rows: list[dict], mem: list[dict], quick: bool) -> list[str]:
 
 
 if __name__ == "__main__":
-    kind, n, arg = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    print(json.dumps(child_time(n, arg) if kind == "time" else child_memory(n, arg)))
+    kind, n, arg = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    print(json.dumps(child_time([int(x) for x in n.split(",")], arg) if kind == "time"
+                     else child_memory(int(n), arg)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from tqdm import tqdm  # the text bar: tqdm.auto needs ipywidgets in notebooks
+
+from ._common import tallies
 
 __all__ = ["bootstrap_mean_ci"]
 
@@ -103,7 +104,7 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
     order = np.argsort(c[slotted], kind="stable")
     xs = x[slotted][order]
     offsets = np.cumsum(np.where(sizes <= SLOTS_UP_TO, sizes, 0)) - np.where(sizes <= SLOTS_UP_TO, sizes, 0)
-    tally_group, tally_value, tally = _tallies(x[~slotted], c[~slotted])
+    tally_group, tally_value, tally = tallies(x[~slotted], c[~slotted], n_groups)
     first = np.searchsorted(tally_group, np.arange(n_groups + 1))
     present = np.flatnonzero(sizes > 0)
     chunk = max(1, _CHUNK_MEANS // n_boot)
@@ -134,16 +135,3 @@ def bootstrap_mean_ci(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n
                 low[g], high[g] = np.quantile(means, q)
                 bar.update(1)
     return low, high
-
-
-def _tallies(x: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct values of each group and how often each occurs, sorted by group and then by value.
-
-    Hashing (``pandas.factorize``) and sorting only the few distinct values costs
-    less than sorting the observations.
-    """
-    index, distinct = pd.factorize(x)
-    rank = np.empty(len(distinct), dtype=np.int64)
-    rank[np.argsort(distinct)] = np.arange(len(distinct))
-    cell, tally = np.unique(codes * max(len(distinct), 1) + rank[index], return_counts=True)
-    return cell // max(len(distinct), 1), np.sort(distinct)[cell % max(len(distinct), 1)], tally

@@ -47,23 +47,25 @@ def group_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str = "l
     if missing not in ("listwise", "pairwise"):
         raise ValueError("missing must be 'listwise' or 'pairwise'")
     x = np.asarray(x, dtype=float)
-    obs = ~np.isnan(x)
-    keep = (codes >= 0) & (obs.all(axis=1) if missing == "listwise" else True)
-    codes, obs = np.asarray(codes)[keep], obs[keep]
     k = x.shape[1]
+    keep = np.asarray(codes) >= 0
+    if missing == "listwise":
+        keep &= ~np.isnan(x).any(axis=1)
+    rows = np.flatnonzero(keep)
+    codes = np.asarray(codes)[rows]
+    cols = np.take(x.T, rows, axis=1)  # item by item, each contiguous
+    seen = ~np.isnan(cols)
 
     def per_group(w):
         return np.bincount(codes, weights=w, minlength=n_groups)
 
     # Item by item and pair by pair, one weighted count over the rows each: the products of all
     # pairs at once would be k*k times the data in memory.
-    cols = [x[keep, i] for i in range(k)]
-    seen = [obs[:, i] for i in range(k)]
-    n = per_group(np.ones(len(codes)) if missing == "listwise" else obs.any(axis=1))
+    n = per_group(np.ones(len(codes)) if missing == "listwise" else seen.any(axis=0))
     with quiet():
         centre = np.stack([per_group(np.where(o, v, 0.0)) / per_group(o) for v, o in zip(cols, seen)], axis=1)
     centre = np.where(np.isnan(centre), 0.0, centre)
-    z = [np.where(o, v - centre[codes, i], 0.0) for i, (v, o) in enumerate(zip(cols, seen))]
+    z = np.where(seen, cols - centre.T[:, codes], 0.0)
     npair, sxy, sx = (np.empty((n_groups, k, k)) for _ in range(3))
     for i in range(k):
         for j in range(i, k):

@@ -227,10 +227,11 @@ def _cells(d, by: list[str], items: bool, min_items: int | None) -> tuple[np.nda
     codes, keys = group_codes(d.frame, by)
     width = x.shape[1]
     G = len(keys) if len(x) else 0  # no respondents, no groups (without strata group_codes gives one)
-    cells = np.where(codes[:, None] >= 0, codes[:, None] * width + np.arange(width), -1).ravel()
+    cells = codes[:, None] * width + np.arange(width)
+    cells[codes < 0] = -1
     out = keys.iloc[np.repeat(np.arange(G), width)].reset_index(drop=True)
     out["condition"] = pd.Categorical.from_codes(np.tile(owner, G), dtype=d.condition_dtype(conds))
     if items:
         out["item"] = pd.Categorical.from_codes(np.tile(np.arange(width), G),
                                                 dtype=pd.CategoricalDtype(names, ordered=True))
-    return x.ravel(), cells, out
+    return x.ravel(), cells.ravel(), out
