@@ -16,13 +16,15 @@ Data: the bundled sample (``data/sample``), the hidden-effect sample of
 strata, tiny and constant groups.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as st
 
 import analyse as an
-from analyse.stats._common import distinct_values, tallies, tally_median
+from analyse.stats._common import distinct_values, gsum, tallies, tally_median
 from analyse.stats.reliability import group_cov
 
 TOL = 1e-12
@@ -91,7 +93,8 @@ def reference_means(long: pd.DataFrame, group: list[str], agree: bool, confidenc
     out = pd.DataFrame({"n": g.count(), "n_missing": g.size() - g.count(), "mean": g.mean(), "sd": g.std(),
                         "median": g.median()})
     out["se"] = out["sd"] / np.sqrt(out["n"])
-    lo, hi = st.t.interval(confidence, out["n"] - 1, loc=out["mean"], scale=out["se"])
+    with np.errstate(invalid="ignore"):  # groups of one: no interval, in scipy as in ours
+        lo, hi = st.t.interval(confidence, out["n"] - 1, loc=out["mean"], scale=out["se"])
     flat = out["se"] == 0  # scipy has no interval of zero width; ours is the mean (noted)
     out["ci_low"], out["ci_high"] = np.where(flat, out["mean"], lo), np.where(flat, out["mean"], hi)
     answered = long["score"].notna()
@@ -186,9 +189,8 @@ def test_empty_frame_gives_no_groups():
 def reference_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str):
     """Per group: pandas' covariance (pairwise complete, or of the complete rows), pair counts, n and means."""
     k = x.shape[1]
-    cov, npair, mean = (np.full((n_groups, k, k), np.nan) for _ in range(3))
-    n = np.zeros(n_groups)
-    mean = np.full((n_groups, k), np.nan)
+    cov, npair = np.full((n_groups, k, k), np.nan), np.zeros((n_groups, k, k))
+    n, mean = np.zeros(n_groups), np.full((n_groups, k), np.nan)
     for g in range(n_groups):
         sub = pd.DataFrame(x[codes == g])
         if missing == "listwise":
@@ -196,7 +198,9 @@ def reference_cov(x: np.ndarray, codes: np.ndarray, n_groups: int, missing: str)
         seen = sub.notna().to_numpy(float)
         npair[g] = seen.T @ seen
         n[g] = len(sub) if missing == "listwise" else seen.any(axis=1).sum()
-        cov[g] = sub.cov().to_numpy()
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)  # pandas on groups of one
+            cov[g] = sub.cov().to_numpy()
         mean[g] = sub.mean().to_numpy()
     return cov, npair, n, mean
 
@@ -252,3 +256,36 @@ def test_item_statistics_and_reliability_from_the_covariances(which, request):
         alpha = k / (k - 1) * (1 - np.trace(c) / c.sum())
         one = rel[(rel["wave"] == wave) & (rel["leerlab"] == lab) & (rel["condition"] == cond)]
         np.testing.assert_allclose(one["alpha"], [alpha], rtol=0, atol=TOL)
+
+
+# ------------------------------------------------------------------ shared helpers made leaner
+def test_categorical_group_codes_against_pandas_groupby():
+    """Codes and keys from the category codes (missing as a digit of its own) equal groupby's ngroup and keys."""
+    from analyse.stats._common import _categorical_group_codes
+
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        n, k = int(rng.integers(0, 300)), int(rng.integers(1, 4))
+        df = pd.DataFrame({f"c{j}": pd.Categorical(rng.choice(list("abcdef")[:int(rng.integers(1, 6))], n),
+                                                   categories=list("fedcbaz"), ordered=bool(j % 2))
+                           for j in range(k)})
+        for c in df:
+            df.loc[rng.random(n) < 0.1, c] = np.nan
+        codes, keys = _categorical_group_codes(df, list(df.columns))
+        g = df.groupby(list(df.columns), observed=True, sort=True, dropna=True)
+        expected = g.ngroup().to_numpy()
+        np.testing.assert_array_equal(codes, np.where(np.isnan(expected.astype(float)), -1, expected))
+        pd.testing.assert_frame_equal(keys, g.size().reset_index()[list(df.columns)])
+
+
+def test_gsum_of_one_column_skips_code_minus_one():
+    rng = np.random.default_rng(4)
+    for _ in range(60):
+        n, g = int(rng.integers(0, 400)), int(rng.integers(0, 20))
+        codes = rng.integers(-1, max(g, 1), n) if g else np.full(n, -1)
+        values = rng.normal(size=n)
+        values[rng.random(n) < 0.1] = np.nan  # NaN in skipped rows must not reach any group
+        kept = codes >= 0
+        expected = np.zeros(g)
+        np.add.at(expected, codes[kept], values[kept])
+        np.testing.assert_array_equal(gsum(codes, values, g), expected)

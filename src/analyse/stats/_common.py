@@ -76,24 +76,24 @@ def _categorical_group_codes(df: pd.DataFrame, cols: list[str]):
     significant), so the groups come out in the order ``groupby(sort=True)``
     gives them. None when the combined range is too large to count.
     """
-    sizes = [len(df[c].cat.categories) for c in cols]
-    span = int(np.prod([max(m, 1) for m in sizes], dtype=object))
+    # Digit 0 of every column is "missing" (category code -1): a row's digits, shifted by one, combine
+    # into a number without setting missing rows apart first, and cells with a 0 digit are no group.
+    radix = [m + 1 for m in (len(df[c].cat.categories) for c in cols)]
+    span = int(np.prod(radix, dtype=object))
     if span > max(50_000_000, 4 * len(df)):
         return None
     combined = np.zeros(len(df), dtype=np.int64)
-    missing = np.zeros(len(df), dtype=bool)
-    for c, m in zip(cols, sizes):
-        k = df[c].cat.codes.to_numpy()
-        missing |= k < 0
-        combined = combined * m + k
-    combined[missing] = 0
-    present = np.bincount(combined[~missing], minlength=span) > 0
-    rank = np.cumsum(present) - 1
-    codes = np.where(missing, -1, rank[combined]).astype(np.int64)
+    valid = np.ones(1, dtype=bool)
+    for c, m in zip(cols, radix):
+        combined = combined * m + (df[c].cat.codes.to_numpy() + 1)
+        valid = (valid[:, None] & (np.arange(m) > 0)).ravel()
+    present = (np.bincount(combined, minlength=span) > 0) & valid
+    rank = np.where(present, np.cumsum(present) - 1, -1)
+    codes = rank[combined]
     rest = np.flatnonzero(present)
     keys = {}
-    for c, m in zip(reversed(cols), reversed(sizes)):
-        keys[c] = pd.Categorical.from_codes(rest % m, dtype=df[c].dtype)
+    for c, m in zip(reversed(cols), reversed(radix)):
+        keys[c] = pd.Categorical.from_codes(rest % m - 1, dtype=df[c].dtype)
         rest = rest // m
     return codes, pd.DataFrame({c: keys[c] for c in cols})
 
@@ -188,10 +188,10 @@ def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     rows and independent of the number of groups.
     """
     values = np.asarray(values, dtype=float)
+    if values.ndim == 1:  # one column: a weighted count, no matrix to build; code -1 counts in a bin of its own
+        return np.bincount(np.asarray(codes) + 1, weights=values, minlength=n_groups + 1)[1:n_groups + 1]
     keep = codes >= 0
     n = len(codes)
-    if values.ndim == 1:  # one column: a weighted count, no matrix to build
-        return np.bincount(codes[keep], weights=values[keep], minlength=n_groups)[:n_groups].astype(float)
     ind = sparse.csr_matrix((np.ones(int(keep.sum())), (codes[keep], np.flatnonzero(keep))),
                             shape=(n_groups, n))
     if n == 0 or n_groups == 0:
