@@ -7,8 +7,9 @@ of about ``TEAM`` respondents, so the number of groups grows with the data).
 Growth is the log-log slope of a statistic's time between two sizes:
 1.0 is linear; the target is at most ``TARGET_SLOPE`` on every segment.
 
-Each size runs in its own subprocess (``python -m benchmarks.scale time N``),
-statistics in turns, median of several runs. Peak memory is measured apart
+All sizes are timed in one subprocess (``python -m benchmarks.scale time
+1000,10000,... ROUNDS``), in rounds that take every size in turn, so that the
+machine's changing load hits all sizes alike. Peak memory is measured apart
 (``python -m benchmarks.scale memory N WAVES``): one fresh process loads the
 file and runs every statistic once in both designs, the 2,000-resample
 bootstrap included, and reports its peak resident memory (VmHWM of
@@ -77,8 +78,8 @@ def warm_up() -> None:
 
 
 def calls(n: int) -> int:
-    """Timed calls per round at ``n`` respondents: 5 at 1k, 3 at 10k, 1 from 100k (small sizes are the noisiest)."""
-    return max(1, 5 - 2 * round(np.log10(max(n, 1_000) / 1_000)))
+    """Timed calls per round at ``n`` respondents: 7 at 1k, 5 at 10k, 3 at 100k, 1 at 1M (small sizes are noisiest)."""
+    return max(1, 7 - 2 * round(np.log10(max(n, 1_000) / 1_000)))
 
 
 def child_time(sizes: list[int], rounds: int) -> list[dict]:
@@ -185,7 +186,13 @@ def run(quick: bool, log=print) -> list[str]:
         canonical_csv(n, waves)
         mem.append(_run_child("memory", n, waves))
         log(f"  memory {mem[-1]['n']:>9,} ({waves} wave{'s' if waves > 1 else ''}): peak {mem[-1]['peak_mib']:.0f} MiB")
-    return _section(rows, mem, quick)
+    lines = _section(rows, mem, quick)
+    start = {key: next(i for i, line in enumerate(lines) if line.startswith(key))
+             for key in ("### Growth", "Seconds per statistic", "### Peak")}
+    for line in lines[start["### Growth"]:start["Seconds per statistic"]] + lines[start["### Peak"]:]:
+        if line:  # the slopes and memory with their verdicts, as they go to RESULTS.md
+            log("  " + line)
+    return lines
 
 
 def _section(rows: list[dict], mem: list[dict], quick: bool) -> list[str]:
