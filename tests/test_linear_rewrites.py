@@ -278,14 +278,17 @@ def test_categorical_group_codes_against_pandas_groupby():
         pd.testing.assert_frame_equal(keys, g.size().reset_index()[list(df.columns)])
 
 
-def test_gsum_of_one_column_skips_code_minus_one():
+@pytest.mark.parametrize("shape", [(), (3,), (12,), (4, 4), (0,)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_gsum_adds_each_groups_rows_in_order_and_skips_code_minus_one(shape, order):
+    """Column by column or by a sparse product: the same sums as adding the kept rows one by one."""
     rng = np.random.default_rng(4)
-    for _ in range(60):
+    for _ in range(30):
         n, g = int(rng.integers(0, 400)), int(rng.integers(0, 20))
         codes = rng.integers(-1, max(g, 1), n) if g else np.full(n, -1)
-        values = rng.normal(size=n)
-        values[rng.random(n) < 0.1] = np.nan  # NaN in skipped rows must not reach any group
+        values = np.asarray(rng.normal(size=(n, *shape)), order=order)
+        values[rng.random(values.shape) < 0.1] = np.nan  # NaN in skipped rows must not reach any group
         kept = codes >= 0
-        expected = np.zeros(g)
+        expected = np.zeros((g, *shape))
         np.add.at(expected, codes[kept], values[kept])
         np.testing.assert_array_equal(gsum(codes, values, g), expected)

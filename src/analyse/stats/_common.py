@@ -183,21 +183,31 @@ def zero_if_rounding(var: np.ndarray, mean: np.ndarray) -> np.ndarray:
 def gsum(codes: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
     """Sum ``values`` (shape ``(N, ...)``) per group code; rows with code -1 are skipped.
 
-    Implemented as one sparse (groups x rows) indicator matrix product (for 1-D
-    ``values``, :func:`numpy.bincount`), so the cost is linear in the number of
-    rows and independent of the number of groups.
+    Column by column with :func:`numpy.bincount` (a weighted count; code -1
+    sums into a bin of its own that is dropped), or, for wide rows stored row
+    by row, one sparse (groups x rows) indicator matrix product that reads
+    them once. Either way the cost is linear in the number of rows and
+    independent of the number of groups, and every group's rows are added in
+    row order.
     """
     values = np.asarray(values, dtype=float)
-    if values.ndim == 1:  # one column: a weighted count, no matrix to build; code -1 counts in a bin of its own
-        return np.bincount(np.asarray(codes) + 1, weights=values, minlength=n_groups + 1)[1:n_groups + 1]
-    keep = codes >= 0
-    n = len(codes)
-    ind = sparse.csr_matrix((np.ones(int(keep.sum())), (codes[keep], np.flatnonzero(keep))),
-                            shape=(n_groups, n))
-    if n == 0 or n_groups == 0:
-        return np.zeros((n_groups,) + values.shape[1:])
-    flat = values.reshape(n, -1)
-    out = np.asarray(ind @ flat)
+    shifted = np.asarray(codes) + 1
+    n = len(shifted)
+
+    def count(column):
+        return np.bincount(shifted, weights=column, minlength=n_groups + 1)[1:n_groups + 1]
+
+    if values.ndim == 1:
+        return count(values)
+    flat = values.reshape(n, int(np.prod(values.shape[1:])))
+    if flat.shape[1] == 0:
+        out = np.zeros((n_groups, 0))
+    elif flat.flags.f_contiguous or flat.shape[1] <= 8:
+        out = np.stack([count(column) for column in flat.T], axis=1)
+    else:  # a strided column would touch every row's memory once per column
+        keep = np.flatnonzero(shifted > 0)
+        ind = sparse.csr_matrix((np.ones(len(keep)), (shifted[keep] - 1, keep)), shape=(n_groups, n))
+        out = np.asarray(ind @ flat)
     return out.reshape((n_groups,) + values.shape[1:])
 
 
