@@ -232,23 +232,50 @@ def scan_archive(zf: zipfile.ZipFile, max_bytes: int) -> ArchiveScan:
             if not xml:
                 continue
             buf = carry + block
-            # A tag cut by the block's end, and the one before it (a cell is known by the tag after it), come
-            # again; text without a tag holds nothing to carry (a long text is not scanned again and again).
-            last = buf.rfind(b"<")
-            before = buf.rfind(b"<", 0, last) if last > 0 else -1
-            cut = before if before >= 0 else last if last >= 0 else len(buf)
+            cut, carry = _carry(buf)
             if extent is None:
                 if scan.doctype is None and b"<!DOCTYPE" in buf:
                     scan.doctype = name
             else:
                 _scan_sheet(buf, cut, name, extent, scan)
-            carry = buf[cut:]
         if extent is not None and carry:
             _scan_sheet(carry, len(carry), name, extent, scan)  # the sheet's last tags: nothing comes after them
         if extent is not None and extent.rows == -1:
             scan.extents[name] = _exact_extent(zf, name, extent)
         scan.unpacked += size
     return scan
+
+
+def _carry(buf: bytes) -> tuple[int, bytes]:
+    """Where the tags that come again with the next block start, and what of ``buf`` goes with them.
+
+    A cell is known by the tag after it: a tag cut off by the block's end comes again with the one before it;
+    a whole last tag comes again alone, with one byte of the text after it (whether any text follows it is
+    all that counts), so that a text of many blocks is not carried, and scanned, again and again.
+    """
+    last = buf.rfind(b"<")
+    if last < 0:
+        return len(buf), b""
+    closed = _tag_end(buf, last)
+    if closed >= 0:
+        return last, buf[last:closed + 2]
+    before = buf.rfind(b"<", 0, last)
+    return (before, buf[before:]) if before >= 0 else (last, buf[last:])
+
+
+def _tag_end(buf: bytes, start: int) -> int:
+    """The ">" ending the tag that opens at ``start`` (not one inside a quoted value); -1 while it is cut off."""
+    at = start
+    while (end := buf.find(b">", at)) >= 0:
+        quotes = [q for q in (buf.find(b'"', at, end), buf.find(b"'", at, end)) if q >= 0]
+        if not quotes:
+            return end
+        opened = min(quotes)
+        closed = buf.find(buf[opened:opened + 1], opened + 1)
+        if closed < 0:
+            return -1
+        at = closed + 1
+    return -1
 
 
 def _scan_sheet(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveScan) -> None:
