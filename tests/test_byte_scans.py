@@ -56,9 +56,10 @@ def _column(letters: str) -> int:
 
 
 def reference(xml: bytes) -> dict:
-    """Walk every element: how far the cells with a value reach, which columns hold only text, formulas, merges."""
+    """Walk every element: how far the cells with a value reach, which columns up to there hold nothing but text
+    (or nothing), formulas, merges."""
     rows = columns = merged_rows = merged_columns = 0
-    text, other, formulas = set(), set(), False
+    other, formulas = set(), False
     for el in ElementTree.fromstring(xml).iter():
         name = el.tag.rsplit("}", 1)[-1]
         if name == "f":
@@ -71,8 +72,9 @@ def reference(xml: bytes) -> dict:
             continue
         letters, row = re.fullmatch(r"([A-Z]+)(\d+)", el.get("r")).groups()
         rows, columns = max(rows, int(row)), max(columns, _column(letters))
-        (text if children[0] == "is" or el.get("t") == "s" else other).add(_column(letters) - 1)
-    return {"extent": sheetxml.Extent(rows, columns, merged_rows, merged_columns), "text": text - other,
+        if children[0] != "is" and el.get("t") != "s":
+            other.add(_column(letters) - 1)
+    return {"extent": sheetxml.Extent(rows, columns, merged_rows, merged_columns), "text": set(range(columns)) - other,
             "formulas": formulas, "merges": merged_rows > 0}
 
 

@@ -169,15 +169,14 @@ class Extent:
     columns: int = 0
     merged_rows: int = 0  # how far merged ranges reach (their cells show the top-left value)
     merged_columns: int = 0
-    # The columns (1-based) holding text, and those holding other values (numbers, dates, booleans, errors);
-    # known when every block of the sheet was scanned as plain (``typed``).
-    text_columns: set[int] = field(default_factory=set, compare=False)
+    # The columns (1-based) holding values other than text (numbers, dates, booleans, errors); known when every
+    # block of the sheet was scanned as plain (``typed``).
     other_columns: set[int] = field(default_factory=set, compare=False)
     typed: bool = field(default=True, compare=False)
 
     def text_only(self) -> set[int] | None:
-        """The columns (0-based) whose every value is text; None when not known."""
-        return {j - 1 for j in self.text_columns - self.other_columns} if self.typed else None
+        """The columns (0-based) up to the last holding a value that hold nothing but text; None when not known."""
+        return {j - 1 for j in range(1, self.columns + 1) if j not in self.other_columns} if self.typed else None
 
 
 @dataclass
@@ -209,6 +208,9 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int):
     """The part's bytes in blocks, read past the size it declares (zipfile stops there; other readers may not)."""
     probe = copy.copy(info)
     probe.file_size = budget + 1
+    # Without a CRC to compare with, zipfile does not compute one (a tenth of the scan): fastexcel and openpyxl
+    # check it as they read the part.
+    del probe.CRC
     with zf.open(probe) as fh:
         while block := fh.read(_CHUNK):
             yield block
@@ -370,10 +372,11 @@ def _scan_plain(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveSc
     a prefixed name, a reference beyond column ZZZ or row 9,999,999, text between a cell tag and its content)."""
     buf = xml + _PAD
     a, words = np.frombuffer(buf, np.uint8), _words(buf)
-    names = np.flatnonzero(a == ord(":")) + 1  # where a prefixed name goes on (or a time, a web address)
-    if (_is_value_tag(a[names], words[names]) | (a[names] == ord("c")) & _NAME_END[a[names + 1]]).any() \
-            or _starts(a, names, b"mergeCell").any():
-        return False
+    if b":" in xml:  # memchr-fast; then where a prefixed name goes on (or a time, a web address)
+        names = np.flatnonzero(a == ord(":")) + 1
+        if (_is_value_tag(a[names], words[names]) | (a[names] == ord("c")) & _NAME_END[a[names + 1]]).any() \
+                or _starts(a, names, b"mergeCell").any():
+            return False
     lt = np.flatnonzero(a == ord("<"))
     kind = a[lt + 1]
     # The cells from ``end`` on (cut off, or the tag after them) come again with the next block.
@@ -412,18 +415,29 @@ def _scan_plain(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveSc
         row = int(((n_digits.astype(np.uint64) << _SHIFT[7]) | ((digits & _BYTES[n_digits]).byteswap() >> _SHIFT[1])
                    ).max())
         extent.rows = max(extent.rows, int((row << 8 & (1 << 64) - 1).to_bytes(8, "big")[: row >> 56]))
-        letter = [(lead >> _SHIFT[k] & _U8).astype(np.int64) - 64 for k in range(3)]
-        column = np.where(n_letters == 1, letter[0], letter[0] * 26 + letter[1])
-        column = np.where(n_letters == 3, column * 26 + letter[2], column)
-        extent.columns = max(extent.columns, int(column.max()))
-        extent.text_columns.update(np.flatnonzero(np.bincount(column[text])).tolist())
-        extent.other_columns.update(np.flatnonzero(np.bincount(column[~text])).tolist())
-    scan.formulas = scan.formulas or bool(_NAME_END[a[lt[kind == ord("f")] + 2]].any())
-    if scan.doctype is None and _starts(a, lt[kind == ord("!")], b"<!DOCTYPE").any():
+        # The largest column: among the longest letters, the largest (as for rows).
+        width = int(n_letters.max())
+        letters = lead[n_letters == width] & _BYTES[width]
+        extent.columns = max(extent.columns, _column_number(int(letters.byteswap().max() >> np.uint64(64 - 8 * width))
+                                                            .to_bytes(width, "big")))
+        other = ~text
+        if other.any():
+            extent.other_columns.update(np.flatnonzero(np.bincount(_columns(lead[other], n_letters[other]))).tolist())
+    rare = lt[(kind == ord("f")) | (kind == ord("!")) | (kind == ord("m"))]  # formulas, a DTD, merged cells
+    rare_kind = a[rare + 1]
+    scan.formulas = scan.formulas or bool(_NAME_END[a[rare[rare_kind == ord("f")] + 2]].any())
+    if scan.doctype is None and _starts(a, rare[rare_kind == ord("!")], b"<!DOCTYPE").any():
         scan.doctype = part
-    if _starts(a, lt[kind == ord("m")], b"<mergeCell").any():
+    if _starts(a, rare[rare_kind == ord("m")], b"<mergeCell").any():
         _merges(xml, extent, scan)
     return True
+
+
+def _columns(lead: np.ndarray, n_letters: np.ndarray) -> np.ndarray:
+    """The column numbers (1-based) of references starting with ``n_letters`` letters (1 to 3) in ``lead``."""
+    letter = [(lead >> _SHIFT[k] & _U8).astype(np.int64) - 64 for k in range(3)]
+    column = np.where(n_letters == 1, letter[0], letter[0] * 26 + letter[1])
+    return np.where(n_letters == 3, column * 26 + letter[2], column)
 
 
 def _exact_extent(zf: zipfile.ZipFile, part: str, extent: Extent) -> Extent:
