@@ -7,7 +7,8 @@
 * The UTF-8 test of a CSV file's bytes agrees with the regular expression it
   replaced.
 * Columns the scan found holding only text are read by fastexcel as text
-  without its type pass, and give the same cells as with it.
+  without its type pass, and give the same cells as with it; a column of
+  numbers gets its text and blanks at once, as cell by cell.
 """
 
 from __future__ import annotations
@@ -260,3 +261,20 @@ def test_text_columns_read_as_text_give_the_same_cells(tmp_path):
     assert not (table.body.text & {j for j in range(inferred.width)
                                    if not str(inferred.columns[j].type).startswith(("string", "null"))})
     assert np.all([str(declared.columns[j].type) == "string" for j in table.body.text])
+
+
+def test_number_columns_as_text_and_blank_at_once():
+    """An Arrow column of numbers (fastexcel's) gets the text and blanks that :func:`as_text` gives cell by cell."""
+    pa = pytest.importorskip("pyarrow")
+    import pandas as pd
+
+    from analyse.cells import Columns, as_text, is_blank
+
+    values = [1.0, 2.0, None, 1.0, -0.0, 0.5, 1e20, 2.0**53 + 2, -7.0, float("nan"), 3.25, None, 123456789.0]
+    columns = Columns([pa.array(values, pa.float64())])
+    want_text = [as_text(v) for v in values]
+    got_text = columns.text(0)
+    assert [pd.isna(g) if pd.isna(w) else g == w for g, w in zip(got_text, want_text)] == [True] * len(values)
+    assert [type(g) for g in got_text if not pd.isna(g)] == [str] * sum(not pd.isna(w) for w in want_text)
+    assert columns.blank(0).tolist() == [is_blank(v) for v in values]
+    assert got_text[0] == "1" and got_text[6] == "100000000000000000000" and got_text[5] == "0.5"

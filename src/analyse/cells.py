@@ -33,6 +33,7 @@ class Columns:
         self.columns = columns
         self._factors = factors or {}
         self._plain = {}  # column -> which distinct values are plain text already (Arrow columns)
+        self._numbers = {}  # column -> its distinct values as floats (Arrow number columns)
 
     @classmethod
     def from_matrix(cls, cells: np.ndarray) -> Columns:
@@ -55,31 +56,38 @@ class Columns:
                 codes, dictionary = _arrow_factorise(col)
                 self._factors[j] = codes, _arrow_objects(dictionary)
                 self._plain[j] = _plain_text(dictionary)
+                if _is_floating(dictionary):
+                    self._numbers[j] = dictionary.to_numpy(zero_copy_only=False)
         return self._factors[j]
 
     def text(self, j: int) -> np.ndarray:
         """Column ``j`` as :func:`as_text` gives it (NA for blanks), computed once per distinct value."""
-        return self.map(j, as_text, pd.NA, if_plain=lambda u: u)  # most ids and labels: nothing to strip
+        # most ids and labels: nothing to strip; numbered responses: whole numbers
+        return self.map(j, as_text, pd.NA, if_plain=lambda u: u, if_numbers=_numbers_as_text)
 
-    def map(self, j: int, fn, na=None, dtype=object, if_plain=None) -> np.ndarray:
+    def map(self, j: int, fn, na=None, dtype=object, if_plain=None, if_numbers=None) -> np.ndarray:
         """``fn`` of every cell of column ``j``, called once per distinct value; None/NaN cells get ``na``.
 
         With ``if_plain``, the distinct values an Arrow column holds as plain text
-        (printable ASCII words, single-spaced) get ``if_plain(values)`` instead, in one step.
+        (printable ASCII words, single-spaced) get ``if_plain(values)`` instead, in one step;
+        with ``if_numbers``, those of an Arrow column of numbers get ``if_numbers(floats)``.
         """
         codes, uniques = self.factor(j)
+        values = np.empty(len(uniques) + 1, dtype=dtype)
+        values[-1] = na  # code -1 indexes the last slot
+        if if_numbers is not None and j in self._numbers:
+            values[:-1] = if_numbers(self._numbers[j])
+            return values[codes]
         plain = self._plain.get(j) if if_plain is not None else None
         if plain is None:
             plain = np.zeros(len(uniques), dtype=bool)
-        values = np.empty(len(uniques) + 1, dtype=dtype)
         values[:-1][plain] = if_plain(uniques[plain]) if plain.any() else []
         values[:-1][~plain] = [fn(u) for u in uniques[~plain]]
-        values[-1] = na  # code -1 indexes the last slot
         return values[codes]
 
     def blank(self, j: int) -> np.ndarray:
         """Boolean per row: the cell of column ``j`` is None, NaN or only whitespace (its text is NA)."""
-        return self.map(j, is_blank, True, bool, if_plain=lambda u: False)
+        return self.map(j, is_blank, True, bool, if_plain=lambda u: False, if_numbers=np.isnan)
 
     def distinct(self, j: int) -> np.ndarray:
         """The distinct values of column ``j``; an Arrow column's may include values of rows cut off."""
@@ -158,6 +166,22 @@ def _arrow_factorise(col):
         enc = (col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col).dictionary_encode()
     indices = enc.indices.fill_null(-1) if enc.null_count else enc.indices
     return indices.to_numpy(zero_copy_only=False), enc.dictionary
+
+
+def _is_floating(arr) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_floating(arr.type)
+
+
+def _numbers_as_text(numbers: np.ndarray) -> np.ndarray:
+    """:func:`as_text` of each float: whole numbers (most: response numbers) converted at once, the rest one by one."""
+    with np.errstate(invalid="ignore"):
+        whole = (np.abs(numbers) < 2**53) & (numbers == np.round(numbers))
+    out = np.empty(len(numbers), dtype=object)
+    out[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
+    out[~whole] = [as_text(v) for v in numbers[~whole].tolist()]
+    return out
 
 
 def _plain_text(dictionary) -> np.ndarray:
