@@ -123,11 +123,17 @@ class Columns:
     def widen(self, width: int) -> Columns:
         """At least ``width`` columns: missing ones (a header over no data) are blank."""
         extra = [np.full(len(self), None, dtype=object) for _ in range(width - self.width)]
-        return Columns(self.columns + extra, self._factors) if extra else self
+        return self._with(self.columns + extra, self._factors) if extra else self
 
     def head(self, n: int) -> Columns:
         cut = [c[:n] if isinstance(c, np.ndarray) else c.slice(0, n) for c in self.columns]
-        return Columns(cut, {j: (c[:n], u) for j, (c, u) in self._factors.items()})
+        return self._with(cut, {j: (c[:n], u) for j, (c, u) in self._factors.items()})
+
+    def _with(self, columns: list, factors: dict) -> Columns:
+        """Other columns with the same distinct values: what is known of those (plain text, numbers) holds."""
+        out = Columns(columns, factors)
+        out._plain, out._numbers = self._plain, self._numbers
+        return out
 
     def empty_rows(self, first: Sequence[int] = ()) -> np.ndarray:
         """Boolean per row: every cell is None, NaN or only whitespace.
