@@ -233,47 +233,47 @@ def scan_archive(zf: zipfile.ZipFile, max_bytes: int) -> ArchiveScan:
                 raise ArchiveTooBig(name, size, info.file_size)
             if not xml:
                 continue
-            buf = carry + block
-            cut, carry = _carry(buf)
+            buf = b"".join((carry, block, _PAD))  # one copy, with room to read past the block's end
+            cut, carry = _carry(buf, len(buf) - len(_PAD))
             if extent is None:
                 if scan.doctype is None and b"<!DOCTYPE" in buf:
                     scan.doctype = name
             else:
                 _scan_sheet(buf, cut, name, extent, scan)
-        if extent is not None and carry:
-            _scan_sheet(carry, len(carry), name, extent, scan)  # the sheet's last tags: nothing comes after them
+        if extent is not None and carry:  # the sheet's last tags: nothing comes after them
+            _scan_sheet(carry + _PAD, len(carry), name, extent, scan)
         if extent is not None and extent.rows == -1:
             scan.extents[name] = _exact_extent(zf, name, extent)
         scan.unpacked += size
     return scan
 
 
-def _carry(buf: bytes) -> tuple[int, bytes]:
-    """Where the tags that come again with the next block start, and what of ``buf`` goes with them.
+def _carry(buf: bytes, size: int) -> tuple[int, bytes]:
+    """Where the tags that come again with the next block start, and what of ``buf[:size]`` goes with them.
 
     A cell is known by the tag after it: a tag cut off by the block's end comes again with the one before it;
     a whole last tag comes again alone, with one byte of the text after it (whether any text follows it is
     all that counts), so that a text of many blocks is not carried, and scanned, again and again.
     """
-    last = buf.rfind(b"<")
+    last = buf.rfind(b"<", 0, size)
     if last < 0:
-        return len(buf), b""
-    closed = _tag_end(buf, last)
+        return size, b""
+    closed = _tag_end(buf, last, size)
     if closed >= 0:
-        return last, buf[last:closed + 2]
+        return last, buf[last:min(closed + 2, size)]
     before = buf.rfind(b"<", 0, last)
-    return (before, buf[before:]) if before >= 0 else (last, buf[last:])
+    return (before, buf[before:size]) if before >= 0 else (last, buf[last:size])
 
 
-def _tag_end(buf: bytes, start: int) -> int:
+def _tag_end(buf: bytes, start: int, size: int) -> int:
     """The ">" ending the tag that opens at ``start`` (not one inside a quoted value); -1 while it is cut off."""
     at = start
-    while (end := buf.find(b">", at)) >= 0:
+    while (end := buf.find(b">", at, size)) >= 0:
         quotes = [q for q in (buf.find(b'"', at, end), buf.find(b"'", at, end)) if q >= 0]
         if not quotes:
             return end
         opened = min(quotes)
-        closed = buf.find(buf[opened:opened + 1], opened + 1)
+        closed = buf.find(buf[opened:opened + 1], opened + 1, size)
         if closed < 0:
             return -1
         at = closed + 1
@@ -281,9 +281,9 @@ def _tag_end(buf: bytes, start: int) -> int:
 
 
 def _scan_sheet(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveScan) -> None:
-    """One block of a sheet; its cells from byte ``end`` on come again with the next block."""
+    """One block of a sheet followed by ``_PAD``; its cells from byte ``end`` on come again with the next block."""
     if extent.rows == -1 or not _scan_plain(xml, end, part, extent, scan):
-        _scan_tags(xml, part, extent, scan)
+        _scan_tags(xml[:-len(_PAD)], part, extent, scan)
 
 
 def _scan_tags(xml: bytes, part: str, extent: Extent, scan: ArchiveScan) -> None:
@@ -368,10 +368,10 @@ def _is_value_tag(kind: np.ndarray, words: np.ndarray) -> np.ndarray:
 
 
 def _scan_plain(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveScan) -> bool:
-    """A plain block scanned; False, nothing recorded, for any other (a cell tag not opening with its reference,
-    a prefixed name, a reference beyond column ZZZ or row 9,999,999, text between a cell tag and its content)."""
-    buf = xml + _PAD
-    a, words = np.frombuffer(buf, np.uint8), _words(buf)
+    """A plain block (followed by ``_PAD``) scanned; False, nothing recorded, for any other (a cell tag not
+    opening with its reference, a prefixed name, a reference beyond column ZZZ or row 9,999,999, text between a
+    cell tag and its content)."""
+    a, words = np.frombuffer(xml, np.uint8), _words(xml)
     if b":" in xml:  # memchr-fast; then where a prefixed name goes on (or a time, a web address)
         names = np.flatnonzero(a == ord(":")) + 1
         if (_is_value_tag(a[names], words[names]) | (a[names] == ord("c")) & _NAME_END[a[names + 1]]).any() \
