@@ -25,7 +25,7 @@ the numbers into text, rounded to nine decimals). ``engine=`` of
 :func:`read_table` forces one reader for plain workbooks; the size guard runs
 before either. CSV text (UTF-8, UTF-16 with its BOM, or cp1252 when it holds
 no UTF-8 at all; a file or line beyond :class:`Limits` is refused) is parsed
-by Arrow's multi-threaded reader, or by pandas where Arrow refuses the file
+by Arrow's reader, or by pandas where Arrow refuses the file
 (ragged rows, blank lines); both keep every field as text.
 """
 
@@ -317,10 +317,12 @@ def _arrow_csv(text: str, delim: str, width: int, longest: int = 0) -> list | No
     try:
         table = pacsv.read_csv(
             pa.py_buffer(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names),
+            # One thread: a survey export is a few blocks of Arrow's, and its threads cost more than they save,
+            # on a quiet machine and even more beside a busy core.
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                              newlines_in_values=True, ignore_empty_lines=False),
-            # Dictionary columns: the parser encodes each column as it reads it, on both cores.
+            # Dictionary columns: the parser encodes each column as it reads it.
             convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

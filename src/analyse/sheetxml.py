@@ -14,7 +14,12 @@ header text.
 :func:`scan_archive` reads every part of the workbook once, before any reader
 sees it, counting the bytes it really inflates (a zip may declare any size)
 and finding in each sheet how far its values reach: a single cell far away
-would otherwise make a reader build a table of millions of empty rows.
+would otherwise make a reader build a table of millions of empty rows. It
+also tells which columns hold nothing but text, which fastexcel then reads as
+text without looking at every cell's type first. A sheet as Excel and the
+libraries write it is read by array operations over its bytes (a few passes
+at C speed, whatever the number of cells); any other by regular expressions,
+and one whose cells need not say where they are by a full parse.
 """
 
 from __future__ import annotations
