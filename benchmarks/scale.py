@@ -8,7 +8,7 @@ Growth is the log-log slope of a statistic's time between two sizes:
 1.0 is linear; the target is at most ``TARGET_SLOPE`` on every segment.
 
 All sizes are timed in one subprocess (``python -m benchmarks.scale time
-1000,10000,... ROUNDS``), in rounds that take every size in turn, so that the
+1000,10000,... ROUNDS [CALLS_AT_1K]``), in rounds that take every size in turn, so that the
 machine's changing load hits all sizes alike. Peak memory is measured apart
 (``python -m benchmarks.scale memory N WAVES``): one fresh process loads the
 file and runs every statistic once in both designs, the 2,000-resample
@@ -78,12 +78,12 @@ def warm_up() -> None:
     bootstrap(s)
 
 
-def calls(n: int) -> int:
+def calls(n: int, at_1k: int = 7) -> int:
     """Timed calls per round at ``n`` respondents: 7 at 1k, 5 at 10k, 3 at 100k, 1 at 1M (small sizes are noisiest)."""
-    return max(1, 7 - 2 * round(np.log10(max(n, 1_000) / 1_000)))
+    return max(1, at_1k - 2 * round(np.log10(max(n, 1_000) / 1_000)))
 
 
-def child_time(sizes: list[int], rounds: int) -> list[dict]:
+def child_time(sizes: list[int], rounds: int, at_1k: int = 7) -> list[dict]:
     """Every size in one process, in rounds: each round loads every size and runs every statistic on it in turn.
 
     The machine's load changes over minutes; taking all sizes in every round
@@ -96,7 +96,7 @@ def child_time(sizes: list[int], rounds: int) -> list[dict]:
     times = {n: {} for n in sizes}
 
     def timed(n, key, fn):
-        for _ in range(calls(n)):
+        for _ in range(calls(n, at_1k)):
             t0 = time.perf_counter()
             out = fn()
             times[n].setdefault(key, []).append(time.perf_counter() - t0)
@@ -117,7 +117,7 @@ def child_time(sizes: list[int], rounds: int) -> list[dict]:
     out = []
     for n in sizes:
         t = times[n]
-        row = {"n": t.pop("n"), "leerlab": {}, "team": {}}
+        row = {"n": t.pop("n"), "calls": calls(n, at_1k), "leerlab": {}, "team": {}}
         for (kind, name), ts in t.items():
             if name:
                 row[kind][name] = float(np.median(ts))
@@ -179,7 +179,7 @@ def run(quick: bool, log=print) -> list[str]:
     load_average = [os.getloadavg()[0]]
     for n in sizes:
         canonical_csv(n)  # generated outside the measured child
-    rows = _run_child("time", ",".join(map(str, sizes)), rounds)
+    rows = _run_child("time", ",".join(map(str, sizes)), rounds, 3 if quick else 7)
     for r in rows:
         log(f"  scale {r['n']:>9,}: load {r['load']:.2f} s, statistics by leerlab {sum(r['leerlab'].values()):.2f} s, "
             f"by team {sum(r['team'].values()):.2f} s, bootstrap {N_BOOT:,} {r['bootstrap']:.2f} s")
@@ -202,6 +202,7 @@ def _section(rows: list[dict], mem: list[dict], quick: bool, load_average=()) ->
     n = np.array([r["n"] for r in rows], dtype=float)
     names = list(rows[0]["leerlab"])
     rounds = rows[0].get("rounds", "")
+    per_round = ", ".join(f"{r.get('calls', calls(r['n']))} call(s) at {_size(round(r['n'], -3))}" for r in rows)
     lines = ["## Scale: load (canonical CSV) + every statistic, 1k to 1M respondents", "",
              (f"Two designs at every size: **by leerlab** (a fixed number of groups: 5) and **by team** (groups of a "
               f"fixed size: the respondents dealt round-robin into teams of about {TEAM}, so 5 teams at 1k and "
@@ -209,7 +210,7 @@ def _section(rows: list[dict], mem: list[dict], quick: bool, load_average=()) ->
               "above but wave_change (the data have one wave). One subprocess runs everything once on 1k "
               f"respondents (imports, first calls), then times {rounds} round(s): each round loads every size and "
               "runs every statistic on it in turn, so that a change in the machine's load hits all sizes alike; "
-              f"{', '.join(f'{calls(int(x))} call(s) at {_size(round(x, -3))}' for x in n)} per round; "
+              f"{per_round} per round; "
               "the median of all of a size's calls."
               + (" Load average of the machine (1 min) at the start and the end: "
                  f"{' and '.join(f'{x:.1f}' for x in load_average)} on {os.cpu_count()} cores." if load_average else "")),
@@ -264,6 +265,6 @@ def _section(rows: list[dict], mem: list[dict], quick: bool, load_average=()) ->
 
 
 if __name__ == "__main__":
-    kind, n, arg = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    print(json.dumps(child_time([int(x) for x in n.split(",")], arg) if kind == "time"
-                     else child_memory(int(n), arg)))
+    kind, n, *args = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+    print(json.dumps(child_time([int(x) for x in n.split(",")], *args) if kind == "time"
+                     else child_memory(int(n), *args)))
