@@ -349,20 +349,29 @@ def _in_range(words: np.ndarray, low: int, high: int) -> np.ndarray:
 
     The sums carry into the next byte only from a non-ASCII byte: the bytes below it are right.
     """
-    at_least = words + np.uint64((0x80 - low) * _ONES)
     above = words + np.uint64((0x7F - high) * _ONES)
-    return at_least & ~above & ~words & np.uint64(0x80 * _ONES)
+    np.invert(above, out=above)
+    above &= words + np.uint64((0x80 - low) * _ONES)
+    above &= ~words
+    above &= np.uint64(0x80 * _ONES)
+    return above
 
 
 def _first_clear(high_bits: np.ndarray) -> np.ndarray:
     """The index of the first byte (from the lowest) whose high bit is clear; 8 when none is."""
-    clear = ~high_bits & np.uint64(0x80 * _ONES)
-    lowest = clear & (~clear + np.uint64(1))
-    return np.where(clear == 0, 8, np.bitwise_count(lowest - np.uint64(1)) >> 3).astype(np.int64)
+    clear = ~high_bits
+    clear &= np.uint64(0x80 * _ONES)
+    lowest = ~clear
+    lowest += np.uint64(1)
+    lowest &= clear
+    lowest -= np.uint64(1)  # the bits below the lowest set one: all 64 when none is set
+    return np.bitwise_count(lowest) >> 3
 
 
 def _starts(a: np.ndarray, at: np.ndarray, word: bytes) -> np.ndarray:
     """Which of the positions ``at`` in ``a`` begin ``word``."""
+    if not len(at):
+        return np.zeros(0, dtype=bool)
     return (sliding_window_view(a, len(word))[at] == np.frombuffer(word, np.uint8)).all(axis=1)
 
 
