@@ -414,14 +414,16 @@ def _scan_plain(xml: bytes, end: int, part: str, extent: Extent, scan: ArchiveSc
     if (value & (before >> _SHIFT[7] != ord(">"))).any():
         return False
     value &= _byte(before, 6) != ord("/")
-    text = (inline | (before >> _SHIFT[1] == _T_S))[value]
+    text, lead = inline | (before >> _SHIFT[1] == _T_S), opening >> _SHIFT[4]
+    if not value.all():
+        text, lead, at = text[value], lead[value], at[value]
     # The reference: 1 to 3 letters, 1 to 7 digits not starting with 0, its quote.
-    lead, at = opening[value] >> _SHIFT[4], at[value]
     n_letters = _first_clear(_in_range(lead, ord("A"), ord("Z")))
     digits = words[at + 6 + np.minimum(n_letters, 3)]
     n_digits = _first_clear(_in_range(digits, ord("0"), ord("9")))
     quote = digits >> _SHIFT[np.minimum(n_digits, 7)] & _U8
-    if not ((n_letters >= 1) & (n_letters <= 3) & (n_digits >= 1) & (n_digits <= 7) & (quote == ord('"'))
+    # (n - 1 wraps 0 round to 255: one comparison tests 1 <= n <= 3)
+    if not ((n_letters - np.uint8(1) < 3) & (n_digits - np.uint8(1) < 7) & (quote == ord('"'))
             & (digits & _U8 != ord("0"))).all():
         return False
     if len(at):
