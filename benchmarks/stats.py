@@ -68,6 +68,8 @@ def statistics(s: an.Survey, by: list[str], s2: an.Survey | None = None) -> dict
         "icc (level within group)": lambda: an.icc(s, between="level", by=by),
         "krippendorff (ordinal)": lambda: an.krippendorff(s, by=by),
         "gap (vmbo vs mbo)": lambda: an.gap(s, between="sector", a="vmbo", b="mbo", by=by),
+        "mixed_gap (vmbo vs mbo, levels as clusters)": lambda: an.mixed_gap(s, between="sector", a="vmbo", b="mbo",
+                                                                             by=by, cluster="level", min_n=2),
         **({"wave_change (paired, 2 waves)": lambda: an.wave_change(s2, by=by)} if s2 is not None else {}),
     }
 
@@ -152,6 +154,14 @@ def references(cb) -> dict:
         a, b = s.loc[s["sector"] == "vmbo", "score"].dropna(), s.loc[s["sector"] == "mbo", "score"].dropna()
         return pg.ttest(a, b, correction=True), pg.mwu(a, b)
 
+    def mixed(g, items):
+        import statsmodels.formula.api as smf
+
+        s = g.assign(score=g[items].mean(axis=1)).dropna(subset=["score"])
+        with warnings.catch_warnings():  # boundary fits warn; the estimate is what is timed
+            warnings.simplefilter("ignore")
+            return smf.mixedlm("score ~ C(sector, Treatment('mbo'))", s, groups=s["level"]).fit(reml=True)
+
     def paired(g, items):
         s = g.assign(score=g[items].mean(axis=1)).pivot(index="respondent_id", columns="wave", values="score").dropna()
         return pg.ttest(s["2"], s["1"], paired=True), pg.wilcoxon(s["2"], s["1"])
@@ -187,6 +197,8 @@ def references(cb) -> dict:
                                                                        level_of_measurement="ordinal",
                                                                        value_domain=[1, 2, 3, 4, 5])),
         "gap (vmbo vs mbo)": ("pingouin.ttest(correction=True) + pingouin.mwu", gap),
+        "mixed_gap (vmbo vs mbo, levels as clusters)": ("statsmodels mixedlm(REML), random intercept per level",
+                                                        mixed),
         "wave_change (paired, 2 waves)": ("pingouin.ttest(paired=True) + pingouin.wilcoxon", paired),
     }
 
