@@ -28,6 +28,7 @@ or hold an input.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import shutil
@@ -392,6 +393,7 @@ def _execute(stem: str, folder: Path, show_rows: bool, columns: str, *, km, kc, 
     return target
 
 
+@functools.cache
 def _shared_kernel_engine() -> str:
     """The name of a papermill engine that runs a notebook in a kernel already started (``km``, ``kc``)."""
     from papermill.clientwrap import PapermillNotebookClient

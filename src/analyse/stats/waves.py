@@ -179,7 +179,6 @@ def _subset_sum_counts(weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-
 @doc
 def wave_change(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
                 scales: dict[str, Sequence[str]] | None = None, min_items: int | None = None,
