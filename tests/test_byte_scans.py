@@ -5,7 +5,8 @@
   finds walking every cell (how far the values reach, formulas, merges, a DTD,
   the columns holding only text), whatever the blocks the sheet is cut into.
 * The UTF-8 test of a CSV file's bytes agrees with the regular expression it
-  replaced.
+  replaced, and the end of a CSV's content, found block by block from the
+  back, is where stripping the whole text finds it.
 * Columns the scan found holding only text are read by fastexcel as text
   without its type pass, and give the same cells as with it; a column of
   numbers gets its text and blanks at once, as cell by cell.
@@ -22,7 +23,7 @@ import numpy as np
 import pytest
 
 from analyse import sheetxml
-from analyse.reading import _holds_utf8, read_table
+from analyse.reading import _holds_utf8, _without_trailing_blank_lines, read_table
 
 SHEET = "xl/worksheets/sheet1.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -241,6 +242,26 @@ def test_utf8_sequences_as_the_regex_finds_them():
         assert all(_holds_utf8(data, block) == want for block in (1, 2, 3, 5, 2**24)), data
     assert 200 < found < 2800  # both answers were asked for
     assert _holds_utf8("Coöperatie".encode()) and not _holds_utf8("Coöperatie".encode("cp1252"))
+
+
+def test_trailing_blank_lines_as_stripping_finds_them():
+    def stripped(text):  # the whole text stripped: what the scan from the back replaced
+        end = len(text.rstrip("\r\n;,\t "))
+        cut = text.find("\n", end)
+        return text if cut < 0 else text[:cut].rstrip("\r")
+
+    rng = random.Random(2)
+    kept = 0
+    for _ in range(5000):
+        text = "".join(rng.choice("ab;,\t \r\n") for _ in range(rng.randint(0, 30)))
+        want = stripped(text)
+        for block in (1, 2, 3, 7, 65536):
+            got = _without_trailing_blank_lines(text, block)
+            # The one line break that ends a record is left in place (the text is not copied for it): the same rows.
+            assert got == want or (got == text and text[len(want):] in ("\n", "\r\n")
+                                   and want[-1:] not in ("", *"\r\n;,\t ")), (text, block)
+            kept += got != want
+    assert kept > 500  # that case was met
 
 
 def test_text_columns_read_as_text_give_the_same_cells(tmp_path):

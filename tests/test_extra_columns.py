@@ -245,6 +245,22 @@ def test_survey_from_frame_keeps_its_extra_columns():
     assert list(an.Survey(truth.responses).long().columns) == [*an.survey.META, "condition", "item", "score"]
 
 
+def test_survey_from_frame_shares_no_memory_with_it():
+    """The Survey's columns are copies: changing one changes nothing in the frame it was made from."""
+    frame = truth_of().responses.copy()
+    frame["cohort"] = 2023.0
+    frame["flag"] = np.arange(len(frame)) % 2 == 0
+    before = frame.copy()
+    s = an.Survey(frame)
+    for col in s.responses.columns:
+        if isinstance(s.responses[col].dtype, np.dtype):
+            assert not np.shares_memory(s.responses[col].to_numpy(), frame[col].to_numpy()), col
+    s.responses.loc[:, s.codebook.item_codes] = 1.0
+    s.responses["cohort"] = 0.0
+    s.responses.iloc[0, s.responses.columns.get_loc("flag")] = False
+    pd.testing.assert_frame_equal(frame, before)
+
+
 def test_statistics_and_figures_group_by_an_extra_column(exported):
     """A question the loader did not map is a stratum like any other, in any capitalisation."""
     import matplotlib

@@ -35,6 +35,7 @@ class Columns:
         self._factors = factors or {}
         self._plain = {}  # column -> which distinct values are plain text already (Arrow columns)
         self._numbers = {}  # column -> its distinct values as floats (Arrow number columns)
+        self._dictionaries = {}  # column -> its distinct values as an Arrow array (Arrow columns)
 
     @classmethod
     def from_matrix(cls, cells: np.ndarray) -> Columns:
@@ -56,6 +57,7 @@ class Columns:
             else:
                 codes, dictionary = _arrow_factorise(col)
                 self._factors[j] = codes, _arrow_objects(dictionary)
+                self._dictionaries[j] = dictionary
                 self._plain[j] = _plain_text(dictionary)
                 if _is_floating(dictionary):
                     self._numbers[j] = dictionary.to_numpy(zero_copy_only=False)
@@ -113,8 +115,11 @@ class Columns:
         import pyarrow.compute as pc
 
         col = self.columns[j]
-        if isinstance(col, np.ndarray) or pa.types.is_dictionary(col.type):  # its distinct values are at hand
+        if isinstance(col, np.ndarray):
             return [v for v in self.distinct(j) if isinstance(v, str) and any(c in v for c in containing)]
+        if pa.types.is_dictionary(col.type):  # its distinct values are at hand, searched in Arrow (a column of ids has a million)
+            self.factor(j)
+            col = self._dictionaries[j]
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             return []
         hit = pc.or_(*[pc.match_substring(col, c) for c in containing]) if len(containing) > 1 \
@@ -133,7 +138,7 @@ class Columns:
     def _with(self, columns: list, factors: dict) -> Columns:
         """Other columns with the same distinct values: what is known of those (plain text, numbers) holds."""
         out = Columns(columns, factors)
-        out._plain, out._numbers = self._plain, self._numbers
+        out._plain, out._numbers, out._dictionaries = self._plain, self._numbers, self._dictionaries
         return out
 
     def empty_rows(self, first: Sequence[int] = ()) -> np.ndarray:
@@ -361,7 +366,8 @@ def unescaped(cols: Columns) -> Columns:
     escaped = {j for j in range(cols.width) if cols.distinct_text(j, ("'",))}
     out = Columns([cols.map(j, undo, None) if j in escaped else c for j, c in enumerate(cols.columns)],
                   {j: f for j, f in cols._factors.items() if j not in escaped})
-    out._plain = {j: p for j, p in cols._plain.items() if j not in escaped}
+    out._plain, out._numbers, out._dictionaries = ({j: v for j, v in known.items() if j not in escaped}
+                                                  for known in (cols._plain, cols._numbers, cols._dictionaries))
     return out
 
 

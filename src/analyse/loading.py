@@ -417,14 +417,17 @@ def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: Fi
         for j, r in rec.columns.items():
             if r.kind not in ("ignore", "extra"):  # an extra column's formula is blank, not a problem
                 reasons[[type(v) is FormulaCell for v in cols.columns[j]], j] = R["formula"]
-    bad, excluded = _exclusions(cols, reasons, empty, scores, headers, cb, file, rows, rec.of("item"))
+    answered = np.zeros(n, dtype=bool)
+    for column in scores.values():
+        answered |= ~np.isnan(column)
+    bad, excluded = _exclusions(cols, reasons, empty, answered, headers, cb, file, rows, rec.of("item"))
 
     keep = ~bad
     extra = {r.what: _extra_values(cols, j, keep, rep, headers[j])
              for j, r in sorted(rec.columns.items()) if r.kind == "extra"}
-    out = pd.concat([pd.DataFrame(np.column_stack([meta[m] for m in META])[keep], columns=META),
-                     pd.DataFrame(scores[keep], columns=cb.item_codes),
-                     *([pd.DataFrame(extra)] if extra else [])], axis=1)
+    # One frame of the kept part of every column, each its own array: no matrix of a million rows in between.
+    out = pd.DataFrame({**{m: np.asarray(meta[m], dtype=object)[keep] for m in META},
+                        **{code: scores[code][keep] for code in cb.item_codes}, **extra}, copy=False)
     out["_file"] = file
     out["_row"] = rows[keep]
     out["_id_column"] = headers[roles["respondent_id"]] if "respondent_id" in roles else \
@@ -474,8 +477,9 @@ def _number(u) -> float | None:
     return None
 
 
-def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray, rep: FileReport) -> np.ndarray:
-    """Every row's item scores; a reverse-keyed statement scored max + min - answer on its own scale.
+def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray, rep: FileReport) -> dict:
+    """Every row's score on each item (item code -> column); a reverse-keyed statement scored max + min - answer
+    on its own scale.
 
     A file in the canonical layout holds the keyed scores ``Survey.to_csv``
     wrote: reversing them again would undo the keying, so they are read as
@@ -494,7 +498,7 @@ def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray, 
             points = cb.points_of(code)
             score_cols[code] = points[0] + points[-1] - score_cols[code]
         rep.reversed = flip
-    return np.column_stack([score_cols[c] for c in cb.item_codes])
+    return score_cols
 
 
 def _respondent_ids(cols: Columns, roles: dict, headers: list[str], file: str, rows, reasons, rep) -> np.ndarray:
@@ -602,15 +606,15 @@ def _note_redacted(rep: FileReport, header: str, n: int) -> None:
         rep.notes.append(Note.of("load_note.redacted_values", n=n, header=header))
 
 
-def _exclusions(cols: Columns, reasons: np.ndarray, empty, scores, headers, cb, file: str, rows,
+def _exclusions(cols: Columns, reasons: np.ndarray, empty, answered, headers, cb, file: str, rows,
                 items: dict[int, str]):
     """Which rows are excluded, and the excluded-rows table: each row's first problem in column order.
 
-    ``items``: column -> item code, so that an answer off the scale is told the points of its statement's scale.
+    ``answered``: the rows with a score on some item. ``items``: column -> item code, so that an answer off
+    the scale is told the points of its statement's scale.
     """
     n = len(cols)
     reasons[empty, :] = 0
-    answered = ~np.isnan(scores).all(axis=1)
     has_problem = reasons != 0
     row_bad = has_problem.any(axis=1)
     first_col = has_problem.argmax(axis=1)

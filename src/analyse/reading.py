@@ -271,7 +271,7 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     longest = _longest_line(path, data, limits.line_bytes)
     text, encoding = _decode(path, data)
     del data
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): that would copy a file of a hundred megabytes to look at it
         raise SurveyError("the file holds no text (only blanks); export the results again", file=path)
     text = _without_trailing_blank_lines(text)
     delim, width = _sniff_delimiter(text)
@@ -292,11 +292,21 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     return RawTable.from_cells(str(path), frame.to_numpy(dtype=object), "csv", notes=[note])
 
 
-def _without_trailing_blank_lines(text: str) -> str:
-    """``text`` without the lines at its end that hold only separators and blanks (each would be an empty row)."""
-    end = len(text.rstrip("\r\n;,\t "))
+def _without_trailing_blank_lines(text: str, block: int = 65536) -> str:
+    """``text`` without the lines at its end that hold only separators and blanks (each would be an empty row).
+
+    The end is found block by block from the back and the text is copied only when such lines follow, not for
+    the line break that ends most files.
+    """
+    blank = "\r\n;,\t "
+    end = len(text)
+    while end and not text[max(0, end - block):end].rstrip(blank):
+        end = max(0, end - block)
+    end = max(0, end - block) + len(text[max(0, end - block):end].rstrip(blank))
     cut = text.find("\n", end)
-    return text if cut < 0 else text[:cut].rstrip("\r")
+    if cut < 0 or (end and text[end:] in ("\n", "\r\n")):
+        return text
+    return text[:cut].rstrip("\r")
 
 
 def _arrow_csv(text: str, delim: str, width: int, longest: int = 0) -> list | None:

@@ -190,10 +190,12 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         name = extra_name(col, taken) if isinstance(col, str) else col
         taken.append(name)
         extra[name] = _extra_values(df[col])
-    # A new frame from the columns (a dict is copied): one block per dtype, whatever the input's layout.
+    # A new frame of copies of the columns, one by one: a copy of a column of a million rows stays below the size
+    # (32 MB) from which every new array costs fresh pages of memory, and a block of all items would not. The
+    # metadata columns are replaced by their text and categories below.
     out = pd.DataFrame({**{c: df[c].to_numpy() for c in META},
-                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan) for c in items},
-                        **extra})
+                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan, copy=True) for c in items},
+                        **extra}, copy=False)
     out["respondent_id"] = out["respondent_id"].astype(str)
     wave = out["wave"].astype(str)
     out["wave"] = pd.Categorical(wave, categories=sorted(pd.unique(wave), key=natural_key), ordered=True)
@@ -226,13 +228,13 @@ def _extra_values(values: pd.Series) -> np.ndarray | pd.api.extensions.Extension
     """An extra column's values: float for numbers, ``string`` for text, other dtypes as they are."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) or not (dtype == object or pd.api.types.is_numeric_dtype(dtype)):
-        return values.to_numpy() if isinstance(dtype, np.dtype) else values.array.copy()
+        return values.to_numpy(copy=True) if isinstance(dtype, np.dtype) else values.array.copy()
     if pd.api.types.is_numeric_dtype(dtype):
-        return values.to_numpy(dtype=float, na_value=np.nan)
+        return values.to_numpy(dtype=float, na_value=np.nan, copy=True)
     present = values[values.notna()]
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
            for v in present):
-        return values.to_numpy(dtype=float, na_value=np.nan)
+        return values.to_numpy(dtype=float, na_value=np.nan, copy=True)
     return pd.array([_as_text(v) for v in values], dtype="string")
 
 
