@@ -187,6 +187,26 @@ def test_mann_whitney_of_many_groups_equals_scipy(kind):
         assert u[g] == pytest.approx(ref.statistic, abs=1e-9) and p[g] == pytest.approx(ref.pvalue, abs=1e-12)
 
 
+@pytest.mark.parametrize("center", ["mean", "median"])
+def test_ad_against_pandas_per_group(survey, center):
+    """AD_M(J) / AD_Md(J): per group, listwise within the condition, the mean over items of the mean absolute
+    deviation from the item's mean or median, taken with pandas group by group."""
+    got = an.ad(survey, by=["wave", "partner"], center=center, min_n=2)
+    r = survey.responses
+    checked = 0
+    for cond in survey.codebook.condition_codes:
+        items = survey.codebook.items_of(cond)
+        for (wave, partner), g in r.dropna(subset=items).groupby(["wave", "partner"], observed=True):
+            x = g[items]
+            ctr = x.mean() if center == "mean" else x.median()
+            want = (x - ctr).abs().mean().mean() if len(x) >= 2 else np.nan
+            row = got[(got["wave"] == wave) & (got["partner"] == partner) & (got["condition"] == cond)]
+            assert row["n"].item() == len(x)
+            np.testing.assert_allclose(row["ad"].item(), want, rtol=0, atol=1e-12)
+            checked += 1
+    assert checked == len(got) and checked >= 40
+
+
 @pytest.mark.parametrize("level", ["ordinal", "interval"])
 def test_krippendorff_against_package(survey, level):
     k = an.krippendorff(survey, by=["leerlab", "partner"], metric=level, pool_waves=True,

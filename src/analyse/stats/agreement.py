@@ -32,6 +32,7 @@ from ._common import (
     quiet,
     stack_conditions,
     tallies,
+    tally_median,
     zero_if_rounding,
 )
 from ._input import Data, as_data
@@ -79,7 +80,8 @@ def _listwise_blocks(d: Data, by: list[str], conditions):
 def _group_mean(codes, x, n_groups):
     n = gsum(codes, np.ones(len(x)), n_groups)
     with quiet():
-        return gsum(codes, np.where(codes[:, None] >= 0, x, 0.0), n_groups) / n.reshape(-1, *([1] * (x.ndim - 1)))
+        kept = (codes >= 0).reshape(-1, *([1] * (x.ndim - 1)))
+        return gsum(codes, np.where(kept, x, 0.0), n_groups) / n.reshape(-1, *([1] * (x.ndim - 1)))
 
 
 # ---------------------------------------------------------------------- rwg(j)
@@ -248,17 +250,17 @@ def ad(data: Survey | pd.DataFrame, by: str | Sequence[str] | None = None, *,
     G = len(keys)
     frames = []
     for cond, items, x, c, n in blocks:
-        if center == "mean":
-            ctr = _group_mean(c, x, G)
-        else:
-            keep = c >= 0
-            med = pd.DataFrame(x[keep]).groupby(c[keep]).median()
-            ctr = np.full((G, len(items)), np.nan)
-            ctr[med.index.to_numpy()] = med.to_numpy()
+        at = np.clip(c, 0, None)
+        sums = np.empty((G, len(items)))
+        # Item by item: every temporary is one column long (the rows of a condition's items at once would be
+        # several times that, which at a million respondents costs more per value).
+        for j in range(len(items)):
+            col = x[:, j]
+            with quiet():
+                ctr = (_group_mean(c, col, G) if center == "mean" else tally_median(*tallies(col, c, G), G))
+                sums[:, j] = gsum(c, np.abs(col - ctr[at]), G)  # rows of code -1 (incomplete) are not summed
         with quiet():
-            dev = np.where(c[:, None] >= 0, np.abs(x - ctr[np.clip(c, 0, None)]), 0.0)
-            val = (gsum(c, dev, G) / n[:, None]).mean(axis=1)
-        val = np.where(n < 2, np.nan, val)
+            val = np.where(n < 2, np.nan, (sums / n[:, None]).mean(axis=1))
         frames.append(condition_frame(keys, cond, {"k": np.full(G, len(items)), "center": center, "ad": val}, n, min_n,
                                       [note_one_respondent(n)]))
     return add_note(stack_conditions(frames, conds, d.condition_dtype(conds)), d.pooled_note(by, pool_waves))
