@@ -292,3 +292,55 @@ def test_gsum_adds_each_groups_rows_in_order_and_skips_code_minus_one(shape, ord
         expected = np.zeros((g, *shape))
         np.add.at(expected, codes[kept], values[kept])
         np.testing.assert_array_equal(gsum(codes, values, g), expected)
+
+
+# ------------------------------------------------------------------ icc
+def reference_icc(long: pd.DataFrame, strata: list[str], between: str) -> pd.DataFrame:
+    """Per stratum and condition: N, J and scipy's one-way ANOVA F and p over the groups of ``between``."""
+    rows = []
+    scored = long.dropna(subset=["score", between])
+    for key, g in scored.groupby(strata + ["condition"], observed=True):
+        parts = [p["score"].to_numpy() for _, p in g.groupby(between, observed=True)]
+        if len(parts) < 2 or len(g) - len(parts) < 1 or g["score"].nunique() < 2:
+            continue
+        f, p = st.f_oneway(*parts)
+        sizes = np.array([len(x) for x in parts])
+        rows.append((*key, len(g), len(parts), f, p, len(g) / len(parts),
+                     (len(g) - (sizes ** 2).sum() / len(g)) / (len(parts) - 1)))
+    return pd.DataFrame(rows, columns=[*strata, "condition", "n", "n_groups", "f", "p", "k", "k0"])
+
+
+def check_icc(ours: pd.DataFrame, ref: pd.DataFrame, strata: list[str], k0: bool = False):
+    """F and p as scipy's; ICC(1) = (F - 1)/(F + k - 1) and ICC(2) = 1 - 1/F, Bliese's identities."""
+    key = [*strata, "condition"]
+    got = ref.astype({c: str for c in key}).merge(ours.astype({c: str for c in key}), on=key, suffixes=("", "_ours"))
+    assert len(got) == len(ref) > 0
+    np.testing.assert_array_equal(got["n"], got["n_ours"])
+    np.testing.assert_array_equal(got["n_groups"], got["n_groups_ours"])
+    k = got["k0" if k0 else "k"]
+    np.testing.assert_allclose(got["k_ours"], k, rtol=1e-13)
+    np.testing.assert_allclose(got["f_ours"], got["f"], rtol=1e-9)
+    np.testing.assert_allclose(got["p_ours"], got["p"], rtol=1e-7, atol=1e-13)
+    np.testing.assert_allclose(got["icc1"], (got["f"] - 1) / (got["f"] + k - 1), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got["icc2"], 1 - 1 / got["f"], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("which", ["sample", "hidden"])
+@pytest.mark.parametrize("between,by", [("partner", ["wave", "leerlab"]), ("level", ["wave", "leerlab", "partner"]),
+                                        ("level", ["wave"])])
+def test_icc_against_scipy_anova(which, between, by, request):
+    survey = request.getfixturevalue(which)
+    long = an.condition_scores(survey)
+    check_icc(an.icc(survey, between=between, by=by, min_n=1), reference_icc(long, by, between), by)
+    check_icc(an.icc(survey, between=between, by=by, min_n=1, k0=True), reference_icc(long, by, between), by, k0=True)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_icc_on_random_frames(seed):
+    """Missing strata, missing group membership, tiny and constant groups; strata whose scores are all missing."""
+    df = random_frame(seed)
+    rng = np.random.default_rng(seed)
+    df["team"] = rng.choice(["x", "y", "z", None], len(df), p=[.4, .3, .2, .1])
+    ours = an.icc(df, between="team", by="grp", scales=SCALES, min_n=1)
+    check_icc(ours, reference_icc(an.condition_scores(df, scales=SCALES), ["grp"], "team"), ["grp"])
+    assert len(ours) == df["grp"].nunique() * len(SCALES)  # every stratum and condition, scored or not

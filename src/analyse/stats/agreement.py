@@ -446,35 +446,39 @@ def icc(data: Survey | pd.DataFrame, between: str | Sequence[str] = "partner", b
     d = as_data(data, scales=scales, codebook=codebook)
     groups = [d.column(g) for g in ([between] if isinstance(between, str) else list(between))]
     by = [c for c in d.strata(by, pool_waves=pool_waves, compare=groups) if c not in groups]
-    conds = d.pick(conditions)
-    sc = d.long_scores(by + groups, min_items, conds)
-    bcodes, keys = group_codes(sc, by + ["condition"])
-    ccodes, ckeys = group_codes(sc, by + ["condition"] + groups)
-    x = sc["score"].to_numpy(dtype=float)
-    ok = ~np.isnan(x) & (bcodes >= 0) & (ccodes >= 0)
-    bc, cc = np.where(ok, bcodes, -1), np.where(ok, ccodes, -1)
-    G, C = len(keys), len(ckeys)
+    scores, _, conds = d.score_matrix(min_items, d.pick(conditions))
+    # Strata and cells (stratum x group) are coded once per respondent; each condition's sums are then
+    # passes over one column of scores, adding in respondent order as over a long frame.
+    scodes, skeys = group_codes(d.frame, by)
+    ccodes, ckeys = group_codes(d.frame, by + groups)
+    S, C, K = (len(skeys) if len(scores) else 0), len(ckeys), len(conds)
     cell_by = np.full(C, -1)
-    cell_by[ccodes[ccodes >= 0]] = bcodes[ccodes >= 0]
+    cell_by[ccodes[ccodes >= 0]] = scodes[ccodes >= 0]
+    N, J, ssb, ssw, sum_n2 = (np.zeros((S, K)) for _ in range(5))
     with quiet():
-        n_cell = gsum(cc, np.ones(len(x)), C)
-        m_cell = gsum(cc, np.where(ok, x, 0.0), C) / n_cell
-        N = gsum(bc, np.ones(len(x)), G)
-        m = gsum(bc, np.where(ok, x, 0.0), G) / N
-        has = n_cell > 0
-        J = gsum(np.where(has, cell_by, -1), np.ones(C), G)
-        ssb = gsum(np.where(has, cell_by, -1), np.where(has, n_cell * (m_cell - m[cell_by]) ** 2, 0.0), G)
-        ssw = gsum(bc, np.where(ok, (x - m_cell[np.clip(cc, 0, None)]) ** 2, 0.0), G)
+        for j in range(K):
+            cc = np.where(np.isnan(scores[:, j]), -1, ccodes)
+            bc = np.where(cc >= 0, scodes, -1)
+            x = np.where(cc >= 0, scores[:, j], 0.0)
+            n_cell = gsum(cc, np.ones(len(x)), C)
+            m_cell = gsum(cc, x, C) / n_cell
+            N[:, j] = gsum(bc, np.ones(len(x)), S)
+            m = gsum(bc, x, S) / N[:, j]
+            has = np.where(n_cell > 0, cell_by, -1)
+            J[:, j] = gsum(has, np.ones(C), S)
+            ssb[:, j] = gsum(has, np.where(has >= 0, n_cell * (m_cell - m[cell_by]) ** 2, 0.0), S)
+            ssw[:, j] = gsum(bc, (x - np.append(m_cell, 0.0)[cc]) ** 2, S)  # code -1 reads the 0
+            sum_n2[:, j] = gsum(has, n_cell ** 2, S)
+    N, J, ssb, ssw, sum_n2 = (a.ravel() for a in (N, J, ssb, ssw, sum_n2))
+    keys = skeys.iloc[np.repeat(np.arange(S), K)].reset_index(drop=True)
+    keys["condition"] = pd.Categorical.from_codes(np.tile(np.arange(K), S), dtype=d.condition_dtype(conds))
+    with quiet():
         # Equal group means leave rounding noise (~1e-30) in SSB, which ICC(2) = 1 - MSW/MSB would blow up
         # to a huge number whose size and sign depend on the row order: noise is zero.
         ssb = np.where(ssb <= 1e-12 * (ssb + ssw), 0.0, ssb)
         msb = ssb / (J - 1)
         msw = ssw / (N - J)
-        if k0:
-            sum_n2 = gsum(np.where(has, cell_by, -1), n_cell ** 2, G)
-            k = (N - sum_n2 / N) / (J - 1)
-        else:
-            k = N / J
+        k = (N - sum_n2 / N) / (J - 1) if k0 else N / J
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - msw) / msb
         f = msb / msw
