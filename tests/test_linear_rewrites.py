@@ -10,6 +10,10 @@
   item and pair by pair instead of multiplying a (groups x rows) indicator
   with all k x k products at once. Reference: pandas' ``DataFrame.cov`` per
   group (pairwise complete observations; listwise after ``dropna``).
+- ``icc`` and ``gap`` code strata once per respondent and sum one condition's
+  column of scores at a time instead of grouping a long frame of
+  (respondent x condition) rows. Reference: scipy's one-way ANOVA
+  (``f_oneway``), Welch test and Mann-Whitney U per stratum and condition.
 
 Data: the bundled sample (``data/sample``), the hidden-effect sample of
 ``an.sample.generate()`` and random frames with missing answers, missing
@@ -321,8 +325,12 @@ def check_icc(ours: pd.DataFrame, ref: pd.DataFrame, strata: list[str], k0: bool
     np.testing.assert_allclose(got["k_ours"], k, rtol=1e-13)
     np.testing.assert_allclose(got["f_ours"], got["f"], rtol=1e-9)
     np.testing.assert_allclose(got["p_ours"], got["p"], rtol=1e-7, atol=1e-13)
-    np.testing.assert_allclose(got["icc1"], (got["f"] - 1) / (got["f"] + k - 1), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(got["icc2"], 1 - 1 / got["f"], rtol=1e-9, atol=1e-12)
+    with np.errstate(invalid="ignore"):  # no variance within groups (F = inf): ICC(1) = 1
+        np.testing.assert_allclose(got["icc1"], np.where(np.isinf(got["f"]), 1.0, (got["f"] - 1) / (got["f"] + k - 1)),
+                                   rtol=1e-9, atol=1e-12)
+    with np.errstate(divide="ignore"):  # equal group means (F = 0): ICC(2) is undefined, NaN with a note
+        np.testing.assert_allclose(got["icc2"], np.where(got["f"] == 0, np.nan, 1 - 1 / got["f"]), rtol=1e-9,
+                                   atol=1e-12)
 
 
 @pytest.mark.parametrize("which", ["sample", "hidden"])
@@ -339,8 +347,42 @@ def test_icc_against_scipy_anova(which, between, by, request):
 def test_icc_on_random_frames(seed):
     """Missing strata, missing group membership, tiny and constant groups; strata whose scores are all missing."""
     df = random_frame(seed)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed + 100)  # not the frame's own stream: teams independent of strata
     df["team"] = rng.choice(["x", "y", "z", None], len(df), p=[.4, .3, .2, .1])
     ours = an.icc(df, between="team", by="grp", scales=SCALES, min_n=1)
     check_icc(ours, reference_icc(an.condition_scores(df, scales=SCALES), ["grp"], "team"), ["grp"])
     assert len(ours) == df["grp"].nunique() * len(SCALES)  # every stratum and condition, scored or not
+
+
+# ------------------------------------------------------------------ gap
+@pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")  # scipy's t-test on a near-constant side
+@pytest.mark.parametrize("seed", range(3))
+def test_gap_of_every_pair_on_random_frames(seed):
+    """Every pair of team values within a stratum, against scipy's Welch test and Mann-Whitney U, with missing
+    strata, missing teams, strata with one team only and sides below min_n."""
+    df = random_frame(seed)
+    rng = np.random.default_rng(seed + 100)  # not the frame's own stream: teams independent of strata
+    df["team"] = rng.choice(["x", "y", "z", None], len(df), p=[.4, .3, .2, .1])
+    df.loc[df["grp"] == "h", "team"] = "x"
+    ours = an.gap(df, between="team", by="grp", scales=SCALES, min_n=2)
+    long = an.condition_scores(df, scales=SCALES).dropna(subset=["grp", "team"])
+    expected = []
+    for (grp, cond), g in long.groupby(["grp", "condition"], observed=True):
+        teams = sorted(g["team"].unique())
+        expected += [(grp, cond, a, b) for i, a in enumerate(teams) for b in teams[i + 1:]] or [(grp, cond, teams[0], None)]
+    assert list(ours[["grp", "condition", "a", "b"]].astype(object).itertuples(index=False, name=None)) == \
+        [tuple(e) for e in expected]
+    checked = 0
+    for row in ours.dropna(subset=["b"]).itertuples():
+        s = long[(long["grp"] == row.grp) & (long["condition"] == row.condition)]
+        xa, xb = (s.loc[s["team"] == t, "score"].dropna().to_numpy() for t in (row.a, row.b))
+        assert (row.n_a, row.n_b) == (len(xa), len(xb))
+        if min(len(xa), len(xb)) < 2 or np.var(xa) + np.var(xb) == 0:
+            continue
+        tt = st.ttest_ind(xa, xb, equal_var=False)
+        mw = st.mannwhitneyu(xa, xb, alternative="two-sided")
+        np.testing.assert_allclose([row.diff, row.welch_t, row.welch_p, row.mwu_u, row.mwu_p],
+                                   [xa.mean() - xb.mean(), tt.statistic, tt.pvalue, mw.statistic, mw.pvalue],
+                                   rtol=1e-9, atol=1e-12)
+        checked += 1
+    assert checked > 20

@@ -560,30 +560,25 @@ def _mwu(x: np.ndarray, side: np.ndarray, codes: np.ndarray, G: int, na: np.ndar
     return ua, p
 
 
-def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value: str = "score",
-              min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95) -> pd.DataFrame:
-    """Two-sample comparison of ``value`` between ``between == a`` and ``== b`` per ``by`` group.
+def two_sample(x: np.ndarray, side: np.ndarray, codes: np.ndarray, n_groups: int, *, min_n: int = MIN_GROUP_SIZE,
+               confidence: float = 0.95) -> dict[str, np.ndarray]:
+    """Two-sample comparison of ``x`` between side 0 (a) and side 1 (b) per group code: the columns of :func:`gap_table`.
 
-    The computational core of :func:`gap` (see there for the formulas); works
-    on any long frame, e.g. scale scores with extra derived columns.
+    Rows with another side, code -1 or a missing ``x`` are left out. Every
+    array is as long as ``x`` and every pass over them linear: the caller
+    codes its groups once and hands over one column of values at a time.
     """
-    by = list(by)
-    sel = df[between].isin([a, b]).to_numpy() & df[between].notna().to_numpy()
-    sub = df.loc[sel]
-    codes, keys = group_codes(sub, by)
-    G = len(keys)
-    x = sub[value].to_numpy(dtype=float)
-    side = np.where((sub[between] == a).to_numpy(), 0, 1)
-    ok = ~np.isnan(x) & (codes >= 0)
+    ok = ~np.isnan(x) & (codes >= 0) & ((side == 0) | (side == 1))
     ca = np.where(ok & (side == 0), codes, -1)
     cb_ = np.where(ok & (side == 1), codes, -1)
+    G = n_groups
     with quiet():
         na, nb = gsum(ca, np.ones(len(x)), G), gsum(cb_, np.ones(len(x)), G)
         ma = gsum(ca, np.where(ok, x, 0.0), G) / na
         mb = gsum(cb_, np.where(ok, x, 0.0), G) / nb
-        va = zero_if_rounding(gsum(ca, np.where(ca >= 0, (x - ma[np.clip(codes, 0, None)]) ** 2, 0.0), G) / (na - 1), ma)
-        vb = zero_if_rounding(gsum(cb_, np.where(cb_ >= 0, (x - mb[np.clip(codes, 0, None)]) ** 2, 0.0), G) / (nb - 1),
-                              mb)
+        # code -1 reads the appended 0 and its bin is dropped: any number of groups, none included
+        va = zero_if_rounding(gsum(ca, (x - np.append(ma, 0.0)[ca]) ** 2, G) / (na - 1), ma)
+        vb = zero_if_rounding(gsum(cb_, (x - np.append(mb, 0.0)[cb_]) ** 2, G) / (nb - 1), mb)
         diff = ma - mb
         sea, seb = va / na, vb / nb
         se = np.sqrt(sea + seb)
@@ -593,22 +588,42 @@ def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value:
         tq = st.t.ppf(0.5 + confidence / 2, dof)
         sp = np.sqrt(((na - 1) * va + (nb - 1) * vb) / (na + nb - 2))
         g = diff / sp * (1 - 3 / (4 * (na + nb) - 9))
-    mc = np.where(ok, codes, -1)
-    u, pu = _mwu(np.where(ok, x, np.nan), side, mc, G, na, nb)
+    u, pu = _mwu(np.where(ok, x, np.nan), side, np.where(ok, codes, -1), G, na, nb)
     small = (na < min_n) | (nb < min_n)
-    out = keys.reset_index(drop=True).copy()
-    out["n_a"], out["n_b"] = na.astype(np.int64), nb.astype(np.int64)
     zero = (sp == 0)
     cols = {"mean_a": ma, "mean_b": mb, "diff": diff, "ci_low": diff - tq * se, "ci_high": diff + tq * se,
             "hedges_g": np.where(zero, np.nan, g), "welch_t": np.where(se == 0, np.nan, t),
             "welch_df": np.where(se == 0, np.nan, dof), "welch_p": np.where(se == 0, np.nan, p),
             "mwu_u": u, "mwu_p": pu}
-    for name, val in cols.items():
-        out[name] = np.where(small, np.nan, val)
-    out["note"] = join_notes(np.where(na < min_n, note("small_a", min_n=min_n), ""),
-                             np.where(nb < min_n, note("small_b", min_n=min_n), ""),
-                             np.where(~small & zero, note("zero_variance_both"), ""))
-    return out
+    return {"n_a": na.astype(np.int64), "n_b": nb.astype(np.int64),
+            **{name: np.where(small, np.nan, val) for name, val in cols.items()},
+            "note": join_notes(np.where(na < min_n, note("small_a", min_n=min_n), ""),
+                               np.where(nb < min_n, note("small_b", min_n=min_n), ""),
+                               np.where(~small & zero, note("zero_variance_both"), ""))}
+
+
+def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value: str = "score",
+              min_n: int = MIN_GROUP_SIZE, confidence: float = 0.95) -> pd.DataFrame:
+    """Two-sample comparison of ``value`` between ``between == a`` and ``== b`` per ``by`` group.
+
+    :func:`two_sample` (see :func:`gap` for the formulas) on any long frame,
+    e.g. scale scores with extra derived columns; the groups are those with
+    rows on either side.
+    """
+    col = df[between]
+    side = np.where((col == a).to_numpy(dtype=bool), 0, np.where((col == b).to_numpy(dtype=bool), 1, -1))
+    codes, keys = group_codes(df, list(by))
+    codes, keys = _with_rows(codes, keys, side >= 0)
+    out = keys.reset_index(drop=True)
+    return out.assign(**two_sample(df[value].to_numpy(dtype=float), side, codes, len(keys), min_n=min_n,
+                                   confidence=confidence))
+
+
+def _with_rows(codes: np.ndarray, keys: pd.DataFrame, rows: np.ndarray):
+    """The groups that hold any of ``rows``, coded again 0, 1, ... in the same order."""
+    present = np.bincount(codes[rows & (codes >= 0)], minlength=len(keys)) > 0
+    renumber = np.append(np.where(present, np.cumsum(present) - 1, -1), -1)  # the last: code -1 stays -1
+    return renumber[codes], keys[present]
 
 
 @doc
@@ -750,13 +765,19 @@ def _pairwise(d: Data, by: list[str], between: str, a=None, b=None, *, min_items
         raise AnalyseError("give both a= and b= (two values to compare), or neither to compare every pair")
     values = None if a is None else [d.value(between, a), d.value(between, b)]
     side, table = label_sides(d.frame, by, between, values)
-    long = d.long_scores(by, min_items)
-    long["_side"] = np.repeat(side, len(d.conditions))
+    scores, _, conds = d.score_matrix(min_items)
+    strata, keys = group_codes(d.frame, by)
+    dtype = d.condition_dtype(conds)
     frames = []
     n_sides = int(table["side"].max()) + 1 if len(table) else 0
     check_pair_count(n_sides, between, by)
     for i, j in combinations(range(max(n_sides, 2)), 2):
-        part = gap_table(long, "_side", i, j, by + ["condition"], min_n=min_n, confidence=confidence)
+        pair = np.where(side == i, 0, np.where(side == j, 1, -1))
+        codes, pair_keys = _with_rows(strata, keys, pair >= 0)
+        pair_keys = pair_keys.reset_index(drop=True)
+        part = stack_conditions([pair_keys.assign(condition=cond, **two_sample(
+            scores[:, c], pair, codes, len(pair_keys), min_n=min_n, confidence=confidence))
+            for c, cond in enumerate(conds)], conds, dtype)
         for col, k in (("a", i), ("b", j)):
             named = table.loc[table["side"] == k, by + [between]].rename(columns={between: col})
             part = part.merge(named, on=by, how="left") if by else part.assign(**{col: named[col].iloc[0]
