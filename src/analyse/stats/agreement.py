@@ -619,6 +619,22 @@ def gap_table(df: pd.DataFrame, between: str, a, b, by: Sequence[str], *, value:
                                    confidence=confidence))
 
 
+def compare_sides(scores: np.ndarray, side: np.ndarray, strata: np.ndarray, keys: pd.DataFrame,
+                  conditions: pd.CategoricalDtype, *, min_n: int, confidence: float) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`two_sample` of every column of ``scores`` (a condition) per stratum that has rows on either side.
+
+    ``strata`` codes each respondent's stratum (``keys`` its rows); ``side``
+    is 0 or 1 for the respondents compared. Returns the table (strata x
+    conditions, in that order) and the strata codes renumbered to its strata.
+    """
+    codes, kept = _with_rows(strata, keys, (side == 0) | (side == 1))
+    S, K = len(kept), scores.shape[1]
+    per = [two_sample(scores[:, j], side, codes, S, min_n=min_n, confidence=confidence) for j in range(K)]
+    out = kept.iloc[np.repeat(np.arange(S), K)].reset_index(drop=True)
+    out["condition"] = pd.Categorical.from_codes(np.tile(np.arange(K), S), dtype=conditions)
+    return out.assign(**{name: np.stack([p[name] for p in per], axis=1).ravel() for name in per[0]}), codes
+
+
 def _with_rows(codes: np.ndarray, keys: pd.DataFrame, rows: np.ndarray):
     """The groups that hold any of ``rows``, coded again 0, 1, ... in the same order."""
     present = np.bincount(codes[rows & (codes >= 0)], minlength=len(keys)) > 0
@@ -773,11 +789,7 @@ def _pairwise(d: Data, by: list[str], between: str, a=None, b=None, *, min_items
     check_pair_count(n_sides, between, by)
     for i, j in combinations(range(max(n_sides, 2)), 2):
         pair = np.where(side == i, 0, np.where(side == j, 1, -1))
-        codes, pair_keys = _with_rows(strata, keys, pair >= 0)
-        pair_keys = pair_keys.reset_index(drop=True)
-        part = stack_conditions([pair_keys.assign(condition=cond, **two_sample(
-            scores[:, c], pair, codes, len(pair_keys), min_n=min_n, confidence=confidence))
-            for c, cond in enumerate(conds)], conds, dtype)
+        part = compare_sides(scores, pair, strata, keys, dtype, min_n=min_n, confidence=confidence)[0]
         for col, k in (("a", i), ("b", j)):
             named = table.loc[table["side"] == k, by + [between]].rename(columns={between: col})
             part = part.merge(named, on=by, how="left") if by else part.assign(**{col: named[col].iloc[0]

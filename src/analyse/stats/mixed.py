@@ -35,7 +35,7 @@ from ._common import (
     quiet,
 )
 from ._input import as_data
-from .agreement import gap_table, label_sides
+from .agreement import compare_sides, label_sides
 
 __all__ = ["SINGULAR_TOL", "mixed_gap"]
 
@@ -172,42 +172,54 @@ def mixed_gap(data: Survey | pd.DataFrame, between: str = "sector", a=None, b=No
     side, table = label_sides(d.frame, by, between, values)
     if values is None and len(table) and table["side"].max() > 1:
         raise AnalyseError(f"between={between!r} has more than two values within a stratum: pick two with a= and b=")
-    ccode = group_codes(d.frame, cluster)[0]
-    long = d.long_scores(by, min_items)
-    n_cond = len(d.conditions)
-    long["_side"], long["_cluster"] = np.repeat(side, n_cond), np.repeat(ccode, n_cond)
-    long = long[long["_side"].isin([0, 1]).to_numpy()].reset_index(drop=True)
-    naive = gap_table(long, "_side", 0, 1, by + ["condition"], min_n=min_n, confidence=confidence)
-    fcode = group_codes(long, by + ["condition"])[0]
-    fit = _fit_all(long["score"].to_numpy(dtype=float), (long["_side"] == 0).to_numpy(dtype=float),
-                   fcode, long["_cluster"].to_numpy(), len(naive))
+    scores, _, conds = d.score_matrix(min_items)
+    strata, keys = group_codes(d.frame, by)
+    naive, strata = compare_sides(scores, side, strata, keys, d.condition_dtype(conds), min_n=min_n,
+                                  confidence=confidence)
+    cells = group_codes(d.frame, list(dict.fromkeys(by + cluster)))[0]
+    fit = _fit_all(scores, side, strata, len(naive) // len(conds), cells)
     out = _frame(naive, fit, by, between, table, min_n, confidence)
     out = add_note(out, d.pooled_note(by, pool_waves or between == "wave"))
     out.attrs["between"] = between
     return out
 
 
-def _fit_all(y: np.ndarray, s: np.ndarray, fcode: np.ndarray, ccode: np.ndarray, F: int) -> dict:
-    """Cluster sums of every fit, then :func:`_reml` of those that can be fitted."""
-    ok = ~np.isnan(y) & (fcode >= 0) & (ccode >= 0)
-    f = np.where(ok, fcode, -1)
-    n_f = gsum(f, np.ones(len(y)), F)
-    with quiet():
-        ybar = gsum(f, np.where(ok, y, 0.0), F) / n_f
-    # Centred on each fit's mean: the sums of squares below then lose no digits to cancellation.
-    yc = np.where(ok, y - ybar[np.clip(f, 0, None)], 0.0)
-    cell, cell_index = np.unique(np.stack([f[ok], ccode[ok]]), axis=1, return_inverse=True)
-    cell_index = cell_index.ravel()
-    C = cell.shape[1]
-    fit_of = cell[0]
-    sums = gsum(cell_index, np.column_stack([np.ones(ok.sum()), s[ok], yc[ok], s[ok] * yc[ok], yc[ok] ** 2]), C)
-    n, S, Y, SY, YY = sums.T
+def _fit_all(scores: np.ndarray, side: np.ndarray, strata: np.ndarray, n_strata: int, cells: np.ndarray) -> dict:
+    """Cluster sums of every fit (strata x conditions, in that order), then :func:`_reml` of those that can be fitted.
+
+    Respondents are coded once, by stratum and by cell (stratum x cluster);
+    each condition's sums are then passes over its column of ``scores``.
+    """
+    K = scores.shape[1]
+    F, C = n_strata * K, int(cells.max()) + 1 if len(cells) else 0
+    cell_stratum = np.full(C, -1)
+    both = (cells >= 0) & (strata >= 0)
+    cell_stratum[cells[both]] = strata[both]
+    a = (side == 0).astype(float)
+    per_fit, per_cell = [], []
+    for j in range(K):
+        y = scores[:, j]
+        ok = ~np.isnan(y) & both & ((side == 0) | (side == 1))
+        f, c = np.where(ok, strata, -1), np.where(ok, cells, -1)
+        y = np.where(ok, y, 0.0)
+        n_f = gsum(f, np.ones(len(y)), n_strata)
+        with quiet():
+            ybar = gsum(f, y, n_strata) / n_f
+        # Centred on each fit's mean: the sums of squares below then lose no digits to cancellation.
+        yc = np.where(ok, y - np.append(ybar, 0.0)[f], 0.0)
+        sums = [gsum(c, v, C) for v in (np.ones(len(y)), a, yc, a * yc, yc ** 2)]
+        used = sums[0] > 0
+        per_fit.append((n_f, gsum(f, y ** 2, n_strata)))
+        per_cell.append((cell_stratum[used] * K + j, *(v[used] for v in sums)))
+    n_f, raw = (np.stack([p[i] for p in per_fit], axis=1).ravel() for i in range(2))
+    cols = [np.concatenate([p[i] for p in per_cell]) for i in range(6)]
+    order = np.argsort(cols[0], kind="stable")  # cells fit by fit, each fit's clusters in their order
+    fit_of, n, S, Y, SY, YY = (v[order] for v in cols)
     clusters_a = gsum(fit_of, (S > 0).astype(float), F)
     clusters_b = gsum(fit_of, (S < n).astype(float), F)
     varies = gsum(fit_of, ((S > 0) & (S < n)).astype(float), F) > 0
-    J = gsum(fit_of, np.ones(C), F)
+    J = gsum(fit_of, np.ones(len(fit_of)), F)
     total = gsum(fit_of, YY, F)
-    raw = gsum(f, np.where(ok, y, 0.0) ** 2, F)
     zero = total <= 1e-20 * raw
     few = (clusters_a < 2) | (clusters_b < 2)
     fitted = ~few & ~zero
