@@ -31,6 +31,7 @@ by Arrow's reader, or by pandas where Arrow refuses the file
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -269,17 +270,19 @@ def _sniff_delimiter(text: str) -> tuple[str, int]:
 def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     data = _read_bytes(path, limits)
     longest = _longest_line(path, data, limits.line_bytes)
+    found, tried = _read_utf8(data, longest)
+    if found is not None:
+        return _csv_table(path, *found, "utf-8")
     text, encoding = _decode(path, data)
     del data
     if not text or text.isspace():  # not strip(): that would copy a file of a hundred megabytes to look at it
         raise SurveyError("the file holds no text (only blanks); export the results again", file=path)
     text = _without_trailing_blank_lines(text)
     delim, width = _sniff_delimiter(text)
-    arrays = _arrow_csv(text, delim, width, longest)
-    separator = Note.of("separator." + {";": "semicolon", ",": "comma", "\t": "tab"}[delim])
-    note = Note.of("evidence.csv", separator=separator, encoding=encoding.replace("-sig", ""))
+    # UTF-8 that Arrow refused above would be refused again: those are the same bytes.
+    arrays = None if tried else _arrow_csv(text.encode("utf-8"), delim, width, longest)
     if arrays is not None:
-        return RawTable.from_arrow(str(path), arrays, "csv", notes=[note])
+        return _csv_table(path, arrays, delim, encoding)
     options = dict(sep=delim, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, quotechar='"')
     try:
         # The C parser is ~10x faster; a file it rejects (ragged rows) gets the python parser's verdict.
@@ -289,28 +292,70 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
             frame = pd.read_csv(io.StringIO(text), engine="python", **options)
         except (pd.errors.ParserError, csv.Error) as exc:
             raise SurveyError(f"cannot be read as CSV ({exc})", file=path) from None
-    return RawTable.from_cells(str(path), frame.to_numpy(dtype=object), "csv", notes=[note])
+    return _csv_table(path, frame.to_numpy(dtype=object), delim, encoding)
 
 
-def _without_trailing_blank_lines(text: str, block: int = 65536) -> str:
-    """``text`` without the lines at its end that hold only separators and blanks (each would be an empty row).
+def _csv_table(path: Path, cells, delim: str, encoding: str) -> RawTable:
+    separator = Note.of("separator." + {";": "semicolon", ",": "comma", "\t": "tab"}[delim])
+    note = Note.of("evidence.csv", separator=separator, encoding=encoding.replace("-sig", ""))
+    if isinstance(cells, list):
+        return RawTable.from_arrow(str(path), cells, "csv", notes=[note])
+    return RawTable.from_cells(str(path), cells, "csv", notes=[note])
 
-    The end is found block by block from the back and the text is copied only when such lines follow, not for
-    the line break that ends most files.
+
+def _read_utf8(data: bytes, longest: int, block: int = 2**22) -> tuple[tuple[list, str] | None, bool]:
+    """The file's fields read by Arrow straight from its bytes when they are UTF-8, and whether Arrow was tried.
+
+    Most exports are UTF-8: checked block by block, they go to Arrow as they
+    are, a slice of the bytes read, without the text of the whole file and its
+    copy encoded again (on a file of a hundred megabytes, each a pass over new
+    memory). Anything else (no UTF-8, nothing but blanks) is left to the text path.
     """
-    blank = "\r\n;,\t "
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, False
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    stop = _content_end(data)
+    if stop <= start or data[start:start + 65536].isspace():  # the text path says what a blank file lacks
+        return None, False
+    decoder, view = codecs.getincrementaldecoder("utf-8")(), memoryview(data)
+    try:
+        for at in range(start, len(data), block):
+            decoder.decode(view[at:at + block])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None, False
+    delim, width = _sniff_delimiter(data[start:start + 65536].decode("utf-8", "ignore"))
+    arrays = _arrow_csv(view[start:stop], delim, width, longest)
+    return (None if arrays is None else (arrays, delim)), True
+
+
+def _content_end(text: str | bytes, block: int = 65536) -> int:
+    """Where ``text`` ends without the lines at its end that hold only separators and blanks (each an empty row).
+
+    The end is found block by block from the back. The line break that ends
+    the last record stays when nothing else follows it (most files end so):
+    the same rows, and no copy of the text to leave it out.
+    """
+    blank, cr, nl = ("\r\n;,\t ", "\r", "\n") if isinstance(text, str) else (b"\r\n;,\t ", b"\r", b"\n")
     end = len(text)
     while end and not text[max(0, end - block):end].rstrip(blank):
         end = max(0, end - block)
     end = max(0, end - block) + len(text[max(0, end - block):end].rstrip(blank))
-    cut = text.find("\n", end)
-    if cut < 0 or (end and text[end:] in ("\n", "\r\n")):
-        return text
-    return text[:cut].rstrip("\r")
+    cut = text.find(nl, end)
+    if cut < 0:
+        return len(text)
+    stop = end + len(text[end:cut].rstrip(cr))
+    return len(text) if cut == len(text) - 1 and cut - stop <= 1 else stop
 
 
-def _arrow_csv(text: str, delim: str, width: int, longest: int = 0) -> list | None:
-    """Every field as text by Arrow's CSV reader; None where it refuses the file (pandas then decides).
+def _without_trailing_blank_lines(text: str, block: int = 65536) -> str:
+    """``text`` up to :func:`_content_end` (the same object when nothing is cut)."""
+    return text[:_content_end(text, block)]
+
+
+def _arrow_csv(data, delim: str, width: int, longest: int = 0) -> list | None:
+    """Every field of ``data`` (UTF-8 bytes) as text by Arrow's CSV reader; None where it refuses the file (pandas
+    then decides).
 
     Arrow wants every record ``width`` fields long and no blank line; pandas
     reads those files too (short rows padded, blank lines as empty rows), so it
@@ -326,7 +371,7 @@ def _arrow_csv(text: str, delim: str, width: int, longest: int = 0) -> list | No
     names = [f"c{j}" for j in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer(data),
             # One thread: a survey export is a few blocks of Arrow's, and its threads cost more than they save,
             # on a quiet machine and even more beside a busy core.
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
