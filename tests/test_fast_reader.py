@@ -135,8 +135,8 @@ def test_csv_quirks_agree(tmp_path, monkeypatch):
         fast, slow = _csv_both(path, monkeypatch)
         assert_same(fast, slow)
         assert fast.responses["partner"].tolist()[0] == "A; B"
-    assert reading._arrow_csv((tmp_path / "plain.csv").read_text(encoding="utf-8"), ";", 6) is not None
-    assert reading._arrow_csv((tmp_path / "short_row.csv").read_text(encoding="utf-8"), ";", 6) is None
+    assert reading._arrow_csv((tmp_path / "plain.csv").read_bytes(), ";", 6) is not None
+    assert reading._arrow_csv((tmp_path / "short_row.csv").read_bytes(), ";", 6) is None
 
 
 def test_unknown_engine_is_refused():

@@ -221,7 +221,7 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
 
     # An extra column of one file only is blank (NaN) in the rows of the others: concat aligns them by name.
     responses = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
-    comments = pd.concat([p[1] for p in parts], ignore_index=True)
+    comments = parts[0][1] if len(parts) == 1 else pd.concat([p[1] for p in parts], ignore_index=True)
     excluded = [p[2] for p in parts]
     reports = [p[3] for p in parts]
 
@@ -258,8 +258,10 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         excluded_df[col] = redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
-    responses = responses.drop(columns=_OWN_COLUMNS)
-    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
+    for column in _OWN_COLUMNS:  # del, not drop(): that would copy every other column
+        del responses[column]
+    # The loader's own arrays, made for this Survey: not copied again.
+    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report, copy=False)
     if not len(survey.responses):
         raise SurveyError("no usable respondent in " + ", ".join(str(f) for f in files)
                           + ". Excluded rows by reason: "
@@ -425,9 +427,11 @@ def _validate(rec: Recognition, cols: Columns, empty, cb: Codebook, file_map: Fi
     keep = ~bad
     extra = {r.what: _extra_values(cols, j, keep, rep, headers[j])
              for j, r in sorted(rec.columns.items()) if r.kind == "extra"}
-    # One frame of the kept part of every column, each its own array: no matrix of a million rows in between.
-    out = pd.DataFrame({**{m: np.asarray(meta[m], dtype=object)[keep] for m in META},
-                        **{code: scores[code][keep] for code in cb.item_codes}, **extra}, copy=False)
+    # One frame of the kept part of every column, each its own array: no matrix of a million rows in between, and
+    # no copy at all where every row is kept (the arrays are this function's own).
+    kept = slice(None) if not bad.any() else keep
+    out = pd.DataFrame({**{m: np.asarray(meta[m], dtype=object)[kept] for m in META},
+                        **{code: scores[code][kept] for code in cb.item_codes}, **extra}, copy=False)
     out["_file"] = file
     out["_row"] = rows[keep]
     out["_id_column"] = headers[roles["respondent_id"]] if "respondent_id" in roles else \
@@ -487,9 +491,10 @@ def _scores(rec: Recognition, cols: Columns, cb: Codebook, reasons: np.ndarray, 
     """
     n = len(cols)
     columns = rec.of("item")
-    score_cols = {code: np.full(n, np.nan) for code in cb.item_codes}
+    score_cols = {}
     for j, code in columns.items():
         score_cols[code], reasons[:, j] = scores_from_cells(cols, j, cb, code)
+    score_cols = {code: score_cols[code] if code in score_cols else np.full(n, np.nan) for code in cb.item_codes}
     flip = [c for c in cb.reversed_items if c in columns.values()]
     if flip and rep.layout == CANONICAL:
         rep.notes.append(Note.of("load_note.keyed_already", items=", ".join(flip)))
