@@ -15,6 +15,11 @@
   (respondent x condition) rows. Reference: scipy's one-way ANOVA
   (``f_oneway``), Welch test and Mann-Whitney U per stratum and condition.
 
+- ``condition_scores`` (and every statistic on scale scores) adds a
+  scale's items column by column instead of ``numpy.nanmean`` of a
+  respondents x items block, and repeats each kept column instead of taking
+  rows of a copy. Reference: that code, bit for bit.
+
 Data: the bundled sample (``data/sample``), the hidden-effect sample of
 ``an.sample.generate()`` and random frames with missing answers, missing
 strata, tiny and constant groups.
@@ -116,6 +121,41 @@ def check_means(ours: pd.DataFrame, ref: pd.DataFrame, group: list[str], min_n: 
                                    err_msg=c)
         if c not in ("n", "n_missing"):
             assert ours[c][~big].isna().all(), c
+
+
+def long_scores_before(frame: pd.DataFrame, scales: dict, keep: list[str], min_items: int | None) -> pd.DataFrame:
+    """``condition_scores`` as it was: a respondents x items block per scale, numpy's nanmean, a long frame by iloc."""
+    scores, answered = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # nanmean of a row without answers
+        for items in scales.values():
+            x = frame[items].to_numpy(dtype=float)
+            n = (~np.isnan(x)).sum(axis=1)
+            need = len(items) // 2 + 1 if min_items is None else min(min_items, len(items))
+            scores.append(np.where(n >= need, np.nanmean(x, axis=1), np.nan))
+            answered.append(n)
+    k = len(scales)
+    out = frame.loc[:, keep].iloc[np.repeat(np.arange(len(frame)), k)].reset_index(drop=True)
+    out["condition"] = pd.Categorical(np.tile(list(scales), len(frame)), categories=list(scales), ordered=True)
+    out["score"], out["n_items"] = np.column_stack(scores).ravel(), np.column_stack(answered).ravel()
+    return out
+
+
+@pytest.mark.parametrize("min_items", [None, 1, 3])
+@pytest.mark.parametrize("which", ["sample", "hidden", "random"])
+def test_condition_scores_as_before_bit_for_bit(which, min_items, request):
+    if which == "random":
+        frame, scales = random_frame(5), {"a": ["q1", "q2"], "b": ["q3", "z", "q4"], "c": ["q4", "q1", "q2", "q3"]}
+        ours = an.condition_scores(frame, min_items, scales=scales)
+    else:
+        survey = request.getfixturevalue(which)
+        frame, cb = survey.responses, survey.codebook
+        scales = {c: cb.items_of(c) for c in cb.condition_codes}
+        ours = an.condition_scores(survey, min_items)
+    keep = [c for c in frame.columns if c not in {i for items in scales.values() for i in items}]
+    before = long_scores_before(frame, scales, keep, min_items)
+    pd.testing.assert_frame_equal(ours, before, check_exact=True, check_categorical=False)
+    assert list(ours["condition"].cat.categories) == list(scales)
 
 
 @pytest.mark.parametrize("which", ["sample", "hidden"])

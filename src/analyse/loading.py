@@ -258,10 +258,8 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         excluded_df[col] = redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
-    for column in _OWN_COLUMNS:  # del, not drop(): that would copy every other column
-        del responses[column]
-    # The loader's own arrays, made for this Survey: not copied again.
-    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report, copy=False)
+    responses = responses.drop(columns=_OWN_COLUMNS)
+    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
     if not len(survey.responses):
         raise SurveyError("no usable respondent in " + ", ".join(str(f) for f in files)
                           + ". Excluded rows by reason: "

@@ -21,7 +21,7 @@ import pandas as pd
 from ..codebook import Codebook, load_codebook, normalise
 from ..errors import AnalyseError
 from ..survey import META, Survey
-from ._common import note, quiet
+from ._common import note
 
 __all__ = ["RESULT_COLUMNS", "Data", "UnknownColumnError", "UnknownValueError", "as_data"]
 
@@ -198,13 +198,17 @@ class Data:
         conds = self.pick(conditions)
         scores = np.full((len(self.frame), len(conds)), np.nan)
         answered = np.zeros((len(self.frame), len(conds)), dtype=np.int64)
-        with quiet():
-            for j, cond in enumerate(conds):
-                x = self.frame[self.items_of(cond)].to_numpy(dtype=float)
-                n = (~np.isnan(x)).sum(axis=1)
-                m = np.nanmean(x, axis=1) if x.shape[1] else np.full(len(x), np.nan)
-                scores[:, j] = np.where(n >= required_items(x.shape[1], min_items), m, np.nan)
-                answered[:, j] = n
+        for j, cond in enumerate(conds):
+            # Item by item, as numpy.nanmean adds a row's few values (in order, from 0): the same sums, and
+            # no respondents x items copy of the answers.
+            total, n = np.zeros(len(self.frame)), answered[:, j]
+            for item in self.items_of(cond):
+                x = self.frame[item].to_numpy(dtype=float)
+                ok = ~np.isnan(x)
+                n += ok
+                total += np.where(ok, x, 0.0)
+            enough = n >= required_items(len(self.items_of(cond)), min_items)
+            scores[:, j] = np.where(enough, total / np.maximum(n, 1), np.nan)  # enough: n >= 1
         return scores, answered, conds
 
     def long_scores(self, columns: Sequence[str], min_items: int | None = None,
@@ -212,11 +216,25 @@ class Data:
         """``columns``, ``condition``, ``score``, ``n_items``: one row per respondent and scale."""
         scores, answered, conds = self.score_matrix(min_items, conditions)
         n, c = scores.shape
-        out = self.frame.loc[:, list(dict.fromkeys(columns))].iloc[np.repeat(np.arange(n), c)].reset_index(drop=True)
+        out = self.repeated(columns, c)
         out["condition"] = pd.Categorical.from_codes(np.tile(np.arange(c), n), dtype=self.condition_dtype(conds))
         out["score"] = scores.ravel()
         out["n_items"] = answered.ravel()
         return out
+
+    def repeated(self, columns: Sequence[str], times: int) -> pd.DataFrame:
+        """``columns`` with every row ``times`` times in a row, column by column (a categorical's codes repeated).
+
+        Each column keeps its dtype as it is said, not inferred again from a
+        column of objects (a pass over millions of them).
+        """
+        index = pd.RangeIndex(len(self.frame) * times)
+
+        def repeat(s: pd.Series) -> pd.Series:
+            values = s.to_numpy() if isinstance(s.dtype, np.dtype) else s.array
+            return pd.Series(values.repeat(times), index=index, dtype=s.dtype, copy=False)
+
+        return pd.DataFrame({c: repeat(self.frame[c]) for c in dict.fromkeys(columns)}, copy=False)
 
     def long_items(self, columns: Sequence[str], conditions: Sequence[str] | None = None) -> pd.DataFrame:
         """``columns``, ``condition``, ``item``, ``score``: one row per respondent and item (raw answers)."""
@@ -224,7 +242,7 @@ class Data:
         items = [i for c in conds for i in self.items_of(c)]
         x = self.frame[items].to_numpy(dtype=float)
         n, k = x.shape
-        out = self.frame.loc[:, list(dict.fromkeys(columns))].iloc[np.repeat(np.arange(n), k)].reset_index(drop=True)
+        out = self.repeated(columns, k)
         owner = [c for c in conds for _ in self.items_of(c)]
         out["condition"] = pd.Categorical(np.tile(owner, n), dtype=self.condition_dtype(conds))
         out["item"] = pd.Categorical.from_codes(np.tile(np.arange(k), n),
