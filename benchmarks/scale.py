@@ -8,8 +8,9 @@ Growth is the log-log slope of a statistic's time between two sizes:
 1.0 is linear; the target is at most ``TARGET_SLOPE`` on every segment.
 
 All sizes are timed in one subprocess (``python -m benchmarks.scale time
-1000,10000,... ROUNDS [CALLS_AT_1K]``), in rounds that take every size in turn, so that the
-machine's changing load hits all sizes alike. Peak memory is measured apart
+1000,10000,... ROUNDS``), in rounds that take every size in turn, so that the
+machine's changing load hits all sizes alike, and with one call of each statistic per size and
+round: every timed call is the first on its data at every size alike. Peak memory is measured apart
 (``python -m benchmarks.scale memory N WAVES``): one fresh process loads the
 file and runs every statistic once in both designs, the 2,000-resample
 bootstrap included, and reports its peak resident memory (VmHWM of
@@ -78,17 +79,15 @@ def warm_up() -> None:
     bootstrap(s)
 
 
-def calls(n: int, at_1k: int = 7) -> int:
-    """Timed calls per round at ``n`` respondents: 7 at 1k, 5 at 10k, 3 at 100k, 1 at 1M (small sizes are noisiest)."""
-    return max(1, at_1k - 2 * round(np.log10(max(n, 1_000) / 1_000)))
-
-
-def child_time(sizes: list[int], rounds: int, at_1k: int = 7) -> list[dict]:
-    """Every size in one process, in rounds: each round loads every size and runs every statistic on it in turn.
+def child_time(sizes: list[int], rounds: int) -> list[dict]:
+    """Every size in one process, in rounds: each round loads every size and runs every statistic once on it, in turn.
 
     The machine's load changes over minutes; taking all sizes in every round
     lets that change hit all sizes alike, so that the ratios (the slopes) hold
-    when the times themselves drift. Per size: the median over rounds and calls.
+    when the times themselves drift. One call per round: a second call on the
+    same data reuses the memory the first one was given and runs faster, so
+    repeating calls at some sizes only would tilt the slopes. Per size: the
+    median over rounds.
     """
     import analyse as an
 
@@ -96,10 +95,9 @@ def child_time(sizes: list[int], rounds: int, at_1k: int = 7) -> list[dict]:
     times = {n: {} for n in sizes}
 
     def timed(n, key, fn):
-        for _ in range(calls(n, at_1k)):
-            t0 = time.perf_counter()
-            out = fn()
-            times[n].setdefault(key, []).append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        out = fn()
+        times[n].setdefault(key, []).append(time.perf_counter() - t0)
         return out
 
     def one_size(n):
@@ -117,7 +115,7 @@ def child_time(sizes: list[int], rounds: int, at_1k: int = 7) -> list[dict]:
     out = []
     for n in sizes:
         t = times[n]
-        row = {"n": t.pop("n"), "calls": calls(n, at_1k), "leerlab": {}, "team": {}}
+        row = {"n": t.pop("n"), "leerlab": {}, "team": {}}
         for (kind, name), ts in t.items():
             if name:
                 row[kind][name] = float(np.median(ts))
@@ -175,11 +173,11 @@ def _size(n: float) -> str:
 def run(quick: bool, log=print) -> list[str]:
     sizes = [1_000, 10_000, 100_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
     memory = [(100_000, 1), (100_000, 2)] if quick else [(1_000_000, 1), (1_000_000, 2)]
-    rounds = 1 if quick else 5
+    rounds = 3 if quick else 7
     load_average = [os.getloadavg()[0]]
     for n in sizes:
         canonical_csv(n)  # generated outside the measured child
-    rows = _run_child("time", ",".join(map(str, sizes)), rounds, 3 if quick else 7)
+    rows = _run_child("time", ",".join(map(str, sizes)), rounds)
     for r in rows:
         log(f"  scale {r['n']:>9,}: load {r['load']:.2f} s, statistics by leerlab {sum(r['leerlab'].values()):.2f} s, "
             f"by team {sum(r['team'].values()):.2f} s, bootstrap {N_BOOT:,} {r['bootstrap']:.2f} s")
@@ -202,16 +200,15 @@ def _section(rows: list[dict], mem: list[dict], quick: bool, load_average=()) ->
     n = np.array([r["n"] for r in rows], dtype=float)
     names = list(rows[0]["leerlab"])
     rounds = rows[0].get("rounds", "")
-    per_round = ", ".join(f"{r.get('calls', calls(r['n']))} call(s) at {_size(round(r['n'], -3))}" for r in rows)
     lines = ["## Scale: load (canonical CSV) + every statistic, 1k to 1M respondents", "",
              (f"Two designs at every size: **by leerlab** (a fixed number of groups: 5) and **by team** (groups of a "
               f"fixed size: the respondents dealt round-robin into teams of about {TEAM}, so 5 teams at 1k and "
               f"{round(n[-1] / TEAM):,} at {_size(round(n[-1], -3))}). Every statistic of the statistics table "
               "above but wave_change (the data have one wave). One subprocess runs everything once on 1k "
               f"respondents (imports, first calls), then times {rounds} round(s): each round loads every size and "
-              "runs every statistic on it in turn, so that a change in the machine's load hits all sizes alike; "
-              f"{per_round} per round; "
-              "the median of all of a size's calls."
+              "runs every statistic once on it, in turn, so that a change in the machine's load hits all sizes alike "
+              "and every call is the first on its data (as a researcher's one call after loading; a second call "
+              "reuses memory and runs faster); the median over rounds."
               + (" Load average of the machine (1 min) at the start and the end: "
                  f"{' and '.join(f'{x:.1f}' for x in load_average)} on {os.cpu_count()} cores." if load_average else "")),
              "",

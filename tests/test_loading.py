@@ -331,6 +331,15 @@ def test_canonical_round_trips(tmp_path, small_survey):
         assert back.excluded.empty
 
 
+def test_a_survey_copies_the_items_of_a_frame_unless_told_not_to(small_survey):
+    frame = small_survey.responses.copy()
+    copied, shared = an.Survey(frame), an.Survey(frame, copy=False)
+    column = frame["ambitie_1"].to_numpy()
+    assert not np.shares_memory(copied.responses["ambitie_1"].to_numpy(), column)
+    assert np.shares_memory(shared.responses["ambitie_1"].to_numpy(), column)
+    pd.testing.assert_frame_equal(copied.responses, shared.responses)
+
+
 def test_formula_text_never_becomes_a_formula(tmp_path, small_survey):
     import openpyxl
 

@@ -258,8 +258,9 @@ def load(source, *, codebook: Codebook | str | Path | None = None, wave=None, sh
         excluded_df[col] = redact(excluded_df[col].astype(str))
     comments = comments.drop(columns=["_file", "_row"]).reset_index(drop=True)
     report = LoadReport(files=reports, excluded=excluded_df, n_responses=len(responses))
+    # drop() makes new arrays, the Survey's own: not copied again.
     responses = responses.drop(columns=_OWN_COLUMNS)
-    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report)
+    survey = Survey(responses, codebook=cb, comments=comments, excluded=excluded_df, report=report, copy=False)
     if not len(survey.responses):
         raise SurveyError("no usable respondent in " + ", ".join(str(f) for f in files)
                           + ". Excluded rows by reason: "

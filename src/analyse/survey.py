@@ -48,14 +48,16 @@ class Survey:
     A Survey can also be built from a canonical frame, e.g. in tests:
     ``Survey(df)``; the frame's dtypes are normalised as the loader does.
     Its other columns are kept as extra columns after the items (see
-    :func:`canonical_responses`).
+    :func:`canonical_responses`). The item columns are copied unless
+    ``copy=False`` (as for a DataFrame): then the Survey may use the arrays
+    of ``responses``, which nothing else should change.
     """
 
     def __init__(self, responses: pd.DataFrame, *, codebook: Codebook | str | Path | None = None,
                  comments: pd.DataFrame | None = None, excluded: pd.DataFrame | None = None,
-                 report: LoadReport | None = None, disclosure=None):
+                 report: LoadReport | None = None, disclosure=None, copy: bool = True):
         self.codebook = load_codebook(codebook)
-        self.responses = canonical_responses(responses, self.codebook)
+        self.responses = canonical_responses(responses, self.codebook, copy=copy)
         self.comments = (pd.DataFrame(columns=COMMENT_COLUMNS) if comments is None
                          else comments.reset_index(drop=True))
         self.excluded = (pd.DataFrame(columns=EXCLUDED_COLUMNS) if excluded is None
@@ -160,7 +162,7 @@ class Survey:
         return path
 
 
-def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def canonical_responses(df: pd.DataFrame, codebook: Codebook, *, copy: bool = True) -> pd.DataFrame:
     """Normalise a responses frame to the canonical columns and dtypes.
 
     The metadata columns and the items come first; every other column of
@@ -172,7 +174,8 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     are dropped (comments are passed as ``comments=``). A column named like
     a column analyse makes of its own (``condition``, ``item``, ``score``,
     ``n``, ``note``) is renamed by :func:`extra_name` (``score`` ->
-    ``score_2``).
+    ``score_2``). ``copy=False``: float item columns are used as they are,
+    not copied.
     """
     items = codebook.item_codes
     missing = [c for c in META + items if c not in df.columns]
@@ -190,11 +193,11 @@ def canonical_responses(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         name = extra_name(col, taken) if isinstance(col, str) else col
         taken.append(name)
         extra[name] = _extra_values(df[col])
-    # A new frame of copies of the columns, one by one: a copy of a column of a million rows stays below the size
-    # (32 MB) from which every new array costs fresh pages of memory, and a block of all items would not. The
-    # metadata columns are replaced by their text and categories below.
+    # A new frame of the columns, one by one (copies unless copy=False): a copy of a column of a million rows
+    # stays below the size (32 MB) from which every new array costs fresh pages of memory, and a block of all
+    # items would not. The metadata columns are replaced by their text and categories below.
     out = pd.DataFrame({**{c: df[c].to_numpy() for c in META},
-                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan, copy=True) for c in items},
+                        **{c: df[c].to_numpy(dtype=float, na_value=np.nan, copy=copy) for c in items},
                         **extra}, copy=False)
     out["respondent_id"] = out["respondent_id"].astype(str)
     wave = out["wave"].astype(str)
