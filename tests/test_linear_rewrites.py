@@ -418,10 +418,17 @@ def test_gap_of_every_pair_on_random_frames(seed):
         expected += pairs or [(grp, cond, teams[0], None)]
     assert list(ours[["grp", "condition", "a", "b"]].astype(object).itertuples(index=False, name=None)) == \
         [tuple(e) for e in expected]
+    assert check_gap(ours, long, ["grp"], "team") > 20
+
+
+def check_gap(ours: pd.DataFrame, long: pd.DataFrame, by: list[str], between: str) -> int:
+    """Every row of ``ours`` with two sides against scipy's Welch test and Mann-Whitney U; returns how many."""
     checked = 0
     for row in ours.dropna(subset=["b"]).itertuples():
-        s = long[(long["grp"] == row.grp) & (long["condition"] == row.condition)]
-        xa, xb = (s.loc[s["team"] == t, "score"].dropna().to_numpy() for t in (row.a, row.b))
+        s = long[long["condition"] == row.condition]
+        for c in by:
+            s = s[s[c] == getattr(row, c)]
+        xa, xb = (s.loc[s[between] == t, "score"].dropna().to_numpy() for t in (row.a, row.b))
         assert (row.n_a, row.n_b) == (len(xa), len(xb))
         if min(len(xa), len(xb)) < 2 or np.var(xa) + np.var(xb) == 0:
             continue
@@ -431,7 +438,17 @@ def test_gap_of_every_pair_on_random_frames(seed):
                                    [xa.mean() - xb.mean(), tt.statistic, tt.pvalue, mw.statistic, mw.pvalue],
                                    rtol=1e-9, atol=1e-12)
         checked += 1
-    assert checked > 20
+    return checked
+
+
+@pytest.mark.parametrize("which", ["sample", "hidden"])
+@pytest.mark.parametrize("between,by", [("sector", ["wave", "leerlab"]), ("level", ["wave"]),
+                                        ("partner", ["wave", "leerlab"])])
+def test_gap_against_scipy_on_the_samples(which, between, by, request):
+    survey = request.getfixturevalue(which)
+    ours = an.gap(survey, between=between, by=by, min_n=2)
+    long = an.condition_scores(survey)
+    assert check_gap(ours, long, by, between) >= len(ours.dropna(subset=["b"])) // 2 > 0
 
 
 def reference_reml(y: np.ndarray, a: np.ndarray, cluster: np.ndarray) -> dict:
