@@ -273,7 +273,7 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     longest = _longest_line(path, data, limits.line_bytes)
     found, tried = _read_utf8(data, longest)
     if found is not None:
-        return _csv_table(path, *found, "utf-8")
+        return RawTable.from_arrow(str(path), found[0], "csv", notes=[_csv_note(found[1], "utf-8")])
     text, encoding = _decode(path, data)
     del data
     if not text or text.isspace():  # not strip(): that would copy a file of a hundred megabytes to look at it
@@ -283,7 +283,7 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     # UTF-8 that Arrow refused above would be refused again: those are the same bytes.
     arrays = None if tried else _arrow_csv(text.encode("utf-8"), delim, width, longest)
     if arrays is not None:
-        return _csv_table(path, arrays, delim, encoding)
+        return RawTable.from_arrow(str(path), arrays, "csv", notes=[_csv_note(delim, encoding)])
     options = dict(sep=delim, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, quotechar='"')
     try:
         # The C parser is ~10x faster; a file it rejects (ragged rows) gets the python parser's verdict.
@@ -293,15 +293,12 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
             frame = pd.read_csv(io.StringIO(text), engine="python", **options)
         except (pd.errors.ParserError, csv.Error) as exc:
             raise SurveyError(f"cannot be read as CSV ({exc})", file=path) from None
-    return _csv_table(path, frame.to_numpy(dtype=object), delim, encoding)
+    return RawTable.from_cells(str(path), frame.to_numpy(dtype=object), "csv", notes=[_csv_note(delim, encoding)])
 
 
-def _csv_table(path: Path, cells, delim: str, encoding: str) -> RawTable:
+def _csv_note(delim: str, encoding: str) -> Note:
     separator = Note.of("separator." + {";": "semicolon", ",": "comma", "\t": "tab"}[delim])
-    note = Note.of("evidence.csv", separator=separator, encoding=encoding.replace("-sig", ""))
-    if isinstance(cells, list):
-        return RawTable.from_arrow(str(path), cells, "csv", notes=[note])
-    return RawTable.from_cells(str(path), cells, "csv", notes=[note])
+    return Note.of("evidence.csv", separator=separator, encoding=encoding.replace("-sig", ""))
 
 
 def _read_utf8(data: bytes, longest: int, block: int = 2**22) -> tuple[tuple[list, str] | None, bool]:

@@ -195,19 +195,20 @@ def _fit_all(scores: np.ndarray, side: np.ndarray, strata: np.ndarray, n_strata:
     cell_stratum = np.full(C, -1)
     both = (cells >= 0) & (strata >= 0)
     cell_stratum[cells[both]] = strata[both]
-    a = (side == 0).astype(float)
+    a, ones = (side == 0).astype(float), np.ones(len(side))
+    compared = both & ((side == 0) | (side == 1))
     per_fit, per_cell = [], []
     for j in range(K):
         y = scores[:, j]
-        ok = ~np.isnan(y) & both & ((side == 0) | (side == 1))
+        ok = ~np.isnan(y) & compared
         f, c = np.where(ok, strata, -1), np.where(ok, cells, -1)
         y = np.where(ok, y, 0.0)
-        n_f = gsum(f, np.ones(len(y)), n_strata)
+        n_f = gsum(f, ones, n_strata)
         with quiet():
             ybar = gsum(f, y, n_strata) / n_f
         # Centred on each fit's mean: the sums of squares below then lose no digits to cancellation.
         yc = np.where(ok, y - np.append(ybar, 0.0)[f], 0.0)
-        sums = [gsum(c, v, C) for v in (np.ones(len(y)), a, yc, a * yc, yc ** 2)]
+        sums = [gsum(c, v, C) for v in (ones, a, yc, a * yc, yc ** 2)]
         used = sums[0] > 0
         per_fit.append((n_f, gsum(f, y ** 2, n_strata)))
         per_cell.append((cell_stratum[used] * K + j, *(v[used] for v in sums)))
