@@ -273,7 +273,8 @@ def _read_csv(path: Path, limits: Limits = Limits()) -> RawTable:
     longest = _longest_line(path, data, limits.line_bytes)
     found, tried = _read_utf8(data, longest)
     if found is not None:
-        return RawTable.from_arrow(str(path), found[0], "csv", notes=[_csv_note(found[1], "utf-8")])
+        arrays, delim = found
+        return RawTable.from_arrow(str(path), arrays, "csv", notes=[_csv_note(delim, "utf-8")])
     text, encoding = _decode(path, data)
     del data
     if not text or text.isspace():  # not strip(): that would copy a file of a hundred megabytes to look at it
